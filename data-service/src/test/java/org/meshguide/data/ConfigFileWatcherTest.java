@@ -1,0 +1,158 @@
+package org.meshguide.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConfigFileWatcherTest {
+
+	private static final Duration DEADLINE = Duration.ofSeconds(2);
+
+	/** Long enough that a change seen within the deadline can only have come from the directory watch. */
+	private static final Duration NO_POLL = Duration.ofHours(1);
+
+	@TempDir
+	Path mount;
+
+	private KubeletAtomicWriter kubelet;
+
+	private ConfigFileWatcher watcher;
+
+	@BeforeEach
+	void mountConfigMap() {
+		this.kubelet = new KubeletAtomicWriter(this.mount, "config-data.json");
+		this.kubelet.write("{\"key1\": \"value1\"}");
+	}
+
+	@AfterEach
+	void stopWatcher() {
+		if (this.watcher != null) {
+			this.watcher.stop();
+		}
+	}
+
+	private ConfigFileWatcher watcher(Duration pollInterval) {
+		this.watcher = new ConfigFileWatcher(this.kubelet.visibleFile(), pollInterval, JsonMapper.builder().build(),
+				Clock.systemUTC());
+		return this.watcher;
+	}
+
+	@Test
+	void servesTheMountedContentAtStart() {
+		watcher(NO_POLL).start();
+		assertThat(this.watcher.current().content()).isEqualTo("{\"key1\": \"value1\"}");
+		assertThat(this.watcher.lastFailure()).isNull();
+	}
+
+	@Test
+	void symlinkSwapIsServedWithinTheDeadlineThroughTheDirectoryWatch() {
+		watcher(NO_POLL).start();
+		this.kubelet.write("{\"key1\": \"value1\", \"key3\": \"value3\"}");
+		assertThat(pollUntil(() -> this.watcher.current().content().contains("key3")))
+			.as("new content served within %s by the directory watch alone", DEADLINE)
+			.isTrue();
+	}
+
+	@Test
+	void thePollServesAFileWhoseDirectoryCouldNotBeWatched() throws Exception {
+		Path lateMount = this.mount.resolve("late");
+		this.watcher = new ConfigFileWatcher(lateMount.resolve("config-data.json"), Duration.ofMillis(200),
+				JsonMapper.builder().build(), Clock.systemUTC());
+		this.watcher.start();
+		assertThat(this.watcher.lastFailure().reason()).isEqualTo("file not found");
+		Files.createDirectory(lateMount);
+		new KubeletAtomicWriter(lateMount, "config-data.json").write("{\"polled\": true}");
+		assertThat(pollUntil(() -> this.watcher.current().content().contains("polled"))).isTrue();
+	}
+
+	@Test
+	void identicalContentDoesNotReload() {
+		watcher(NO_POLL).reload();
+		ConfigSnapshot first = this.watcher.current();
+		this.kubelet.write("{\"key1\": \"value1\"}");
+		assertThat(this.watcher.reload()).isFalse();
+		assertThat(this.watcher.current()).isSameAs(first);
+	}
+
+	@Test
+	void invalidJsonKeepsTheLastGoodContentAndIsReported() {
+		watcher(NO_POLL).reload();
+		ConfigSnapshot good = this.watcher.current();
+		this.kubelet.write("{\"key1\": ");
+		assertThat(this.watcher.reload()).isFalse();
+		assertThat(this.watcher.current()).isSameAs(good);
+		assertThat(this.watcher.lastFailure().reason()).startsWith("not valid JSON");
+
+		Health health = new ConfigFileHealthIndicator(this.watcher).health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("lastGoodLoad", good.loadedAt().toString())
+			.containsKey("error")
+			.containsKey("errorAt");
+
+		this.kubelet.write("{\"fixed\": true}");
+		assertThat(this.watcher.reload()).isTrue();
+		assertThat(this.watcher.lastFailure()).isNull();
+		assertThat(new ConfigFileHealthIndicator(this.watcher).health().getDetails()).doesNotContainKey("error");
+	}
+
+	@Test
+	void invalidJsonArrivingThroughTheWatchIsNotServed() {
+		watcher(NO_POLL).start();
+		this.kubelet.write("not json at all");
+		assertThat(pollUntil(() -> this.watcher.lastFailure() != null)).isTrue();
+		assertThat(this.watcher.current().content()).isEqualTo("{\"key1\": \"value1\"}");
+	}
+
+	@Test
+	void removedFileKeepsTheLastGoodContent() {
+		watcher(NO_POLL).reload();
+		this.kubelet.removeFile();
+		assertThat(this.watcher.reload()).isFalse();
+		assertThat(this.watcher.current().content()).isEqualTo("{\"key1\": \"value1\"}");
+		assertThat(this.watcher.lastFailure().reason()).isEqualTo("file not found");
+	}
+
+	@Test
+	void missingAtStartServesAnEmptyObjectAndSaysNeverLoaded() throws Exception {
+		Path empty = Files.createDirectory(this.mount.resolve("empty"));
+		this.watcher = new ConfigFileWatcher(empty.resolve("config-data.json"), NO_POLL, JsonMapper.builder().build(),
+				Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC));
+		this.watcher.start();
+		assertThat(this.watcher.current().content()).isEqualTo("{}");
+		assertThat(new ConfigFileHealthIndicator(this.watcher).health().getDetails())
+			.containsEntry("lastGoodLoad", "never")
+			.containsEntry("error", "file not found");
+	}
+
+	private static boolean pollUntil(BooleanSupplier condition) {
+		long deadline = System.nanoTime() + DEADLINE.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (condition.getAsBoolean()) {
+				return true;
+			}
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return condition.getAsBoolean();
+	}
+
+}

@@ -1,0 +1,49 @@
+package org.meshguide.common;
+
+import io.micrometer.observation.ObservationFilter;
+import io.micrometer.observation.ObservationPredicate;
+import org.meshguide.common.upstream.UpstreamProblemHandler;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+
+/**
+ * What every app of the guide gets by depending on mesh-common.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(AppProperties.class)
+public class MeshCommonAutoConfiguration {
+
+	@Bean
+	FilterRegistrationBean<ServedByFilter> servedByFilter(AppProperties app) {
+		FilterRegistrationBean<ServedByFilter> registration = new FilterRegistrationBean<>(
+				new ServedByFilter(app.instanceName()));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
+	@Bean
+	TomcatContextCustomizer problemErrorReportValve(AppProperties app) {
+		return (context) -> ProblemErrorReportValve.install(context, app.instanceName());
+	}
+
+	@Bean
+	ObservationPredicate skipActuatorObservations() {
+		return TracingObservations.skipActuator();
+	}
+
+	@Bean
+	ObservationFilter requestIdSpanTag() {
+		return TracingObservations.tagRequestId();
+	}
+
+	@Bean
+	UpstreamProblemHandler upstreamProblemHandler(AppProperties app) {
+		return new UpstreamProblemHandler(app.instanceName());
+	}
+
+}

@@ -1,0 +1,86 @@
+package org.meshguide.common.upstream;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * A named HTTP upstream. Every failure becomes an {@link UpstreamException} that says which upstream failed
+ * and how, so the caller answers with a status that tells a timeout from a refusal from an upstream error.
+ */
+public final class UpstreamClient {
+
+	private final String name;
+
+	private final Upstream upstream;
+
+	private final RestClient restClient;
+
+	/**
+	 * @param builder the auto-configured builder: it carries the observation customizer, which is what makes
+	 * outgoing calls child spans and writes the B3 and baggage headers
+	 */
+	public UpstreamClient(String name, Upstream upstream, RestClient.Builder builder) {
+		this.name = name;
+		this.upstream = upstream;
+		SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
+		requestFactory.setConnectTimeout(upstream.connectTimeout());
+		requestFactory.setReadTimeout(upstream.readTimeout());
+		this.restClient = builder.clone().baseUrl(upstream.url().toString()).requestFactory(requestFactory).build();
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public String get(String path) {
+		try {
+			String body = this.restClient.get().uri(path).retrieve().body(String.class);
+			return (body != null) ? body : "";
+		}
+		catch (RestClientResponseException ex) {
+			throw UpstreamException.answered(this.name, this.upstream.url().resolve(path), ex.getStatusCode().value(),
+					ex.getResponseBodyAsString());
+		}
+		catch (ResourceAccessException ex) {
+			throw unreachable(path, ex);
+		}
+	}
+
+	private UpstreamException unreachable(String path, ResourceAccessException ex) {
+		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+		HttpStatus status = HttpStatus.BAD_GATEWAY;
+		String what;
+		if (cause instanceof SocketTimeoutException && !isConnectTimeout(cause)) {
+			status = HttpStatus.GATEWAY_TIMEOUT;
+			what = "no response within " + this.upstream.readTimeout().toMillis() + " ms";
+		}
+		else if (isConnectTimeout(cause)) {
+			status = HttpStatus.GATEWAY_TIMEOUT;
+			what = "no connection within " + this.upstream.connectTimeout().toMillis() + " ms";
+		}
+		else if (cause instanceof ConnectException) {
+			what = "connection refused";
+		}
+		else if (cause instanceof UnknownHostException) {
+			what = "unknown host " + cause.getMessage();
+		}
+		else {
+			what = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+		}
+		return UpstreamException.unreachable(this.name, this.upstream.url().resolve(path), status, what, ex);
+	}
+
+	private static boolean isConnectTimeout(Throwable cause) {
+		return cause instanceof HttpConnectTimeoutException
+				|| (cause instanceof SocketTimeoutException && String.valueOf(cause.getMessage()).contains("connect"));
+	}
+
+}

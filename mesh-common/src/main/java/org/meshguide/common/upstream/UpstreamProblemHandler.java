@@ -1,0 +1,56 @@
+package org.meshguide.common.upstream;
+
+import java.net.URI;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Turns upstream failures and anything unexpected into RFC 9457 problem bodies. Framework exceptions (404,
+ * 405, 406, 415...) are left to Spring's own problem-details handler.
+ */
+@RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class UpstreamProblemHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(UpstreamProblemHandler.class);
+
+	private final String servedBy;
+
+	public UpstreamProblemHandler(String servedBy) {
+		this.servedBy = servedBy;
+	}
+
+	@ExceptionHandler(UpstreamException.class)
+	ProblemDetail upstreamFailed(UpstreamException ex) {
+		log.warn("Upstream call failed: {} ({})", ex.getMessage(), ex.url());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
+		problem.setType(URI.create("urn:mesh-guide:problem:upstream"));
+		problem.setTitle("Upstream " + ex.upstream() + " failed");
+		problem.setProperty("upstream", ex.upstream());
+		problem.setProperty("upstreamUrl", ex.url().toString());
+		if (ex.upstreamStatus() != null) {
+			problem.setProperty("upstreamStatus", ex.upstreamStatus());
+			problem.setProperty("upstreamBody", ex.upstreamBody());
+		}
+		problem.setProperty("servedBy", this.servedBy);
+		return problem;
+	}
+
+	@ExceptionHandler(RuntimeException.class)
+	ProblemDetail unexpected(RuntimeException ex) {
+		log.error("Unexpected failure", ex);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+				"unexpected " + ex.getClass().getSimpleName() + "; see the log of " + this.servedBy);
+		problem.setProperty("servedBy", this.servedBy);
+		return problem;
+	}
+
+}

@@ -1,0 +1,127 @@
+package org.meshguide.common.upstream;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The failure mapping against real sockets: an HTTP server that answers with a chosen status, a port with no
+ * listener, and a listener that accepts and never answers.
+ */
+class UpstreamClientTest {
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable resource : this.resources) {
+			resource.close();
+		}
+	}
+
+	@Test
+	void returnsTheBodyOfA2xx() throws IOException {
+		UpstreamClient client = client(serverAnswering(200, "response from: business V1"), Duration.ofSeconds(2));
+		assertThat(client.get("/")).isEqualTo("response from: business V1");
+	}
+
+	@Test
+	void keepsTheStatusAndBodyOfAnInjected503() throws IOException {
+		UpstreamClient client = client(serverAnswering(503, "fault filter abort"), Duration.ofSeconds(2));
+		UpstreamException ex = catchThrowableOfType(UpstreamException.class, () -> client.get("/"));
+		assertThat(ex.status().value()).isEqualTo(503);
+		assertThat(ex.upstreamStatus()).isEqualTo(503);
+		assertThat(ex.upstreamBody()).isEqualTo("fault filter abort");
+		assertThat(ex.getMessage()).isEqualTo("business answered 503");
+	}
+
+	@Test
+	void turnsAnUpstream4xxIntoBadGateway() throws IOException {
+		UpstreamClient client = client(serverAnswering(404, "{}"), Duration.ofSeconds(2));
+		UpstreamException ex = catchThrowableOfType(UpstreamException.class, () -> client.get("/"));
+		assertThat(ex.status().value()).isEqualTo(502);
+		assertThat(ex.upstreamStatus()).isEqualTo(404);
+	}
+
+	@Test
+	void refusedConnectionIsBadGateway() throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		UpstreamClient client = client(URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(2));
+		UpstreamException ex = catchThrowableOfType(UpstreamException.class, () -> client.get("/"));
+		assertThat(ex.status().value()).isEqualTo(502);
+		assertThat(ex.upstreamStatus()).isNull();
+		assertThat(ex.getMessage()).isEqualTo("business unreachable: connection refused");
+	}
+
+	@Test
+	void silentUpstreamIsGatewayTimeoutAfterTheReadTimeout() throws IOException {
+		ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+		this.resources.add(silent);
+		List<Socket> accepted = new ArrayList<>();
+		Thread acceptor = new Thread(() -> {
+			try {
+				while (true) {
+					accepted.add(silent.accept());
+				}
+			}
+			catch (IOException ex) {
+				accepted.forEach(UpstreamClientTest::closeQuietly);
+			}
+		});
+		acceptor.setDaemon(true);
+		acceptor.start();
+		UpstreamClient client = client(URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+				Duration.ofMillis(300));
+		long start = System.nanoTime();
+		UpstreamException ex = catchThrowableOfType(UpstreamException.class, () -> client.get("/"));
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(ex.status().value()).isEqualTo(504);
+		assertThat(ex.getMessage()).isEqualTo("business unreachable: no response within 300 ms");
+		assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(5));
+	}
+
+	private UpstreamClient client(URI url, Duration readTimeout) {
+		return new UpstreamClient("business", new Upstream(url, Duration.ofSeconds(1), readTimeout), RestClient.builder());
+	}
+
+	private URI serverAnswering(int status, String body) throws IOException {
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/", exchange -> {
+			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(status, bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		});
+		server.start();
+		this.resources.add(() -> server.stop(0));
+		return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+	}
+
+	private static void closeQuietly(Socket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// the test is over; nothing reads this socket any more
+		}
+	}
+
+}

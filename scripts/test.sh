@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test of the project, the same way on a laptop and in CI (.ci/run calls exactly this):
+#   1. mvn verify: unit tests, then the apps as real processes (integration-tests/)
+#   2. the guide: links, referenced files, no placeholders left (scripts/check-docs.py)
+# Each stage's log is under .run/test/; the last line counts the stages that passed and failed.
+set -uo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+LOGS="$ROOT/.run/test"
+mkdir -p "$LOGS"
+passed=0
+failed=0
+failures=()
+
+stage() {
+  local name=$1
+  shift
+  step "$name"
+  local start=$SECONDS
+  if "$@" 2>&1 | tee "$LOGS/$name.log"; then
+    info "$name passed in $((SECONDS - start))s"
+    passed=$((passed + 1))
+  else
+    warn "$name FAILED after $((SECONDS - start))s (log: $LOGS/$name.log)"
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+cd "$ROOT" || exit 1
+stage maven mvn -B -ntp verify
+stage docs python3 scripts/check-docs.py
+
+echo
+step "Summary"
+for name in "${failures[@]}"; do warn "failed: $name (log: $LOGS/$name.log)"; done
+echo "$passed passed, $failed failed"
+((failed == 0))
