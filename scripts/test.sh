@@ -2,6 +2,8 @@
 # Runs every test of the project, the same way on a laptop and in CI (.ci/run calls exactly this):
 #   1. mvn verify: unit tests, then the apps as real processes (integration-tests/)
 #   2. the guide: links, referenced files, no placeholders left (scripts/check-docs.py)
+#   3. the cluster path, offline: kustomize renders, strict parsing, consistency, up-istio.sh --dry-run
+#      (scripts/verify-k8s.sh)
 # Each stage's log is under .run/test/; the last line counts the stages that passed and failed.
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -30,6 +32,7 @@ stage() {
 cd "$ROOT" || exit 1
 stage maven mvn -B -ntp verify
 stage docs python3 scripts/check-docs.py
+stage k8s bash scripts/verify-k8s.sh
 
 echo
 step "Summary"

