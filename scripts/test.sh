@@ -4,6 +4,8 @@
 #   2. the guide: links, referenced files, no placeholders left (scripts/check-docs.py)
 #   3. the cluster path, offline: kustomize renders, strict parsing, consistency, up-istio.sh --dry-run
 #      (scripts/verify-k8s.sh)
+#   4. every istio/ sample and the generated local mesh config through istioctl validate + analyze
+#   5. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), mesh down
 # Each stage's log is under .run/test/; the last line counts the stages that passed and failed.
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -33,6 +35,16 @@ cd "$ROOT" || exit 1
 stage maven mvn -B -ntp verify
 stage docs python3 scripts/check-docs.py
 stage k8s bash scripts/verify-k8s.sh
+stage istio-validate bash scripts/validate-istio.sh
+
+conformance() {
+  bash scripts/mesh.sh up || return 1
+  local status=0
+  mvn -B -ntp -Pmesh -pl mesh-conformance test || status=1
+  bash scripts/mesh.sh down
+  return $status
+}
+stage mesh-conformance conformance
 
 echo
 step "Summary"

