@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of the project, the same way on a laptop and in CI (.ci/run calls exactly this):
 #   1. mvn verify: unit tests, then the apps as real processes (integration-tests/)
-#   2. the guide: links, referenced files, no placeholders left (scripts/check-docs.py)
+#   2. the guide: links, referenced files, no placeholders left (scripts/check-docs.py); every command,
+#      output and istio/ file shown equals its source (scripts/docs-snippets.py check)
 #   3. the cluster path, offline: kustomize renders, strict parsing, consistency, up-istio.sh --dry-run
 #      (scripts/verify-k8s.sh)
 #   4. every istio/ sample and the generated local mesh config through istioctl validate + analyze
-#   5. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), mesh down
+#   5. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), every
+#      command the guide shows run against it (scripts/docs-snippets.py run), mesh down
 # Each stage's log is under .run/test/; the last line counts the stages that passed and failed.
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -33,7 +35,8 @@ stage() {
 
 cd "$ROOT" || exit 1
 stage maven mvn -B -ntp verify
-stage docs python3 scripts/check-docs.py
+docs() { python3 scripts/check-docs.py && python3 scripts/docs-snippets.py check; }
+stage docs docs
 stage k8s bash scripts/verify-k8s.sh
 stage istio-validate bash scripts/validate-istio.sh
 
@@ -41,6 +44,7 @@ conformance() {
   bash scripts/mesh.sh up || return 1
   local status=0
   mvn -B -ntp -Pmesh -pl mesh-conformance test || status=1
+  python3 scripts/docs-snippets.py run || status=1
   bash scripts/mesh.sh down
   return $status
 }

@@ -121,6 +121,7 @@ class ChainIT {
 		HttpResponse<String> response = Http.get(gateway.url().resolve("/"), Map.of("x-b3-traceid", traceId,
 				"x-b3-spanid", callerSpanId, "x-b3-sampled", "1", "x-request-id", requestId));
 		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("x-request-id")).hasValue(requestId);
 
 		List<JsonNode> spans = Polling.await(Duration.ofSeconds(15), "5 spans of trace " + traceId, () -> {
 			List<JsonNode> trace = zipkin.trace(traceId);

@@ -11,11 +11,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Names the process that answered, on every response (errors included), so that weighted routing, header
- * matching and load balancing can be counted by a client that sees nothing but HTTP.
+ * matching and load balancing can be counted by a client that sees nothing but HTTP. Also returns the
+ * request's {@code x-request-id}: an edge Envoy replaces a client's id with its own, and this is how the client
+ * learns the id under which the access logs and the trace of its request can be found.
  */
 public class ServedByFilter extends OncePerRequestFilter {
 
 	public static final String HEADER = "x-served-by";
+
+	static final String REQUEST_ID = "x-request-id";
 
 	private final String instanceName;
 
@@ -27,6 +31,10 @@ public class ServedByFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		response.setHeader(HEADER, this.instanceName);
+		String requestId = request.getHeader(REQUEST_ID);
+		if (requestId != null) {
+			response.setHeader(REQUEST_ID, requestId);
+		}
 		chain.doFilter(request, response);
 	}
 

@@ -1,0 +1,16 @@
+# Commands of docs/09-tracing.md, run against the local mesh by scripts/docs-snippets.py.
+# shellcheck shell=bash
+
+_setup() {
+scripts/mesh.sh reset && scripts/mesh.sh apply istio/destination-rule-business-subsets.yaml istio/virtual-service-business-header-jason-v2.yaml
+}
+
+snip_trace_one_request() {
+id=$(curl -s -o /dev/null -D - -H 'end-user: jason' http://127.0.0.1:8000/ | tr -d '\r' | awk -F': ' 'tolower($1) == "x-request-id" {print $2}')
+echo "x-request-id: $id"
+scripts/zipkin-trace.py "$id"
+}
+
+_cleanup() {
+scripts/mesh.sh reset
+}

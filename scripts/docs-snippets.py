@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Keeps the guide's commands and outputs honest, in the manner of istio.io's per-task snippet scripts.
+
+Every command the guide shows lives in a function of a snippet file, docs/snippets/<name>.sh:
+
+    snip_apply_weighted() {
+    scripts/mesh.sh apply istio/virtual-service-business-weighted-20-80.yaml
+    }
+
+and the chapter shows it through a marker followed by a fenced block:
+
+    <!-- snippet: 08-load-balancing.sh#snip_apply_weighted -->
+    ```bash
+    scripts/mesh.sh apply istio/virtual-service-business-weighted-20-80.yaml
+    ```
+
+A repository file shown whole (an istio/ sample) is marked <!-- file: istio/NAME.yaml --> and its block must be
+the file as it is. Output shown in the guide is marked the same way (<!-- output: FILE#FUNCTION -->, a ```text block) and is
+what that function printed in a real run, stored in docs/snippets/out/.
+
+  check              (no mesh needed) every marked block equals its function's body or stored output, and
+                     every function and stored output is used; run by scripts/test.sh's docs stage
+  run [--update]     (local mesh up) runs every snip_ function of every file in order (_setup/_cleanup
+                     around them, not shown), fails if any exits non-zero; --update stores the outputs and
+                     rewrites the guide's command and output blocks: the one command that refreshes them
+  run FILE...        only these snippet files (e.g. 08-load-balancing.sh)
+"""
+import argparse
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SNIPPETS = DOCS / "snippets"
+OUT = SNIPPETS / "out"
+MARKER = re.compile(r"^<!-- (snippet|output): ([\w.-]+\.sh)#(\w+) -->$")
+FILE_MARKER = re.compile(r"^<!-- file: ([\w./-]+) -->$")
+FUNCTION = re.compile(r"^(snip_\w+|_setup|_cleanup)\(\) \{$")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def functions(path):
+    """name -> body lines, in order of definition."""
+    result, name, body = {}, None, []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if name is None:
+            match = FUNCTION.match(line)
+            if match:
+                name, body = match.group(1), []
+        elif line == "}":
+            result[name] = "\n".join(body)
+            name = None
+        else:
+            body.append(line)
+    return result
+
+
+def markers(markdown):
+    """(kind, file, function, line number, block start, block end) for each marker in a chapter."""
+    lines = markdown.read_text(encoding="utf-8").splitlines()
+    found = []
+    for number, line in enumerate(lines):
+        match = MARKER.match(line.strip())
+        file_match = FILE_MARKER.match(line.strip())
+        if not match and not file_match:
+            continue
+        start = number + 1
+        if start >= len(lines) or not lines[start].startswith("```"):
+            raise SystemExit(f"{markdown.relative_to(ROOT)}:{number + 1}: a marker must be followed by a fenced block")
+        end = start + 1
+        while end < len(lines) and lines[end] != "```":
+            end += 1
+        if file_match:
+            found.append(("file", file_match.group(1), None, number + 1, start, end))
+        else:
+            found.append((match.group(1), match.group(2), match.group(3), number + 1, start, end))
+    return lines, found
+
+
+def out_file(file, function):
+    return OUT / f"{file[:-3]}.{function}.txt"
+
+
+def check():
+    problems, passed = [], 0
+    used = set()
+    snippet_files = {p.name: functions(p) for p in sorted(SNIPPETS.glob("*.sh"))}
+    for markdown in sorted([ROOT / "README.md", *DOCS.glob("*.md")]):
+        lines, found = markers(markdown)
+        for kind, file, function, number, start, end in found:
+            where = f"{markdown.relative_to(ROOT)}:{number}"
+            block = "\n".join(lines[start + 1:end])
+            if kind == "file":
+                shown = ROOT / file
+                if not shown.is_file():
+                    problems.append(f"{where}: {file} does not exist")
+                elif block != shown.read_text(encoding="utf-8").rstrip("\n"):
+                    problems.append(f"{where}: the block differs from {file}")
+                else:
+                    passed += 1
+                continue
+            used.add((kind, file, function))
+            if file not in snippet_files or function not in snippet_files[file]:
+                problems.append(f"{where}: no function {function} in docs/snippets/{file}")
+                continue
+            if kind == "snippet":
+                expected = snippet_files[file][function]
+            else:
+                stored = out_file(file, function)
+                if not stored.exists():
+                    problems.append(f"{where}: no stored output {stored.relative_to(ROOT)}; run: scripts/docs-snippets.py run --update")
+                    continue
+                expected = stored.read_text(encoding="utf-8").rstrip("\n")
+            if block != expected:
+                problems.append(f"{where}: the {kind} block differs from docs/snippets/{file}#{function}"
+                                + (" (refresh: scripts/docs-snippets.py run --update)" if kind == "output" else ""))
+            else:
+                passed += 1
+    for file, funcs in snippet_files.items():
+        for function in funcs:
+            if function.startswith("snip_") and ("snippet", file, function) not in used:
+                problems.append(f"docs/snippets/{file}: {function} is shown nowhere in the guide")
+    for problem in problems:
+        print(f"FAIL {problem}")
+    print(f"docs-snippets: {passed} passed, {len(problems)} failed")
+    return 1 if problems else 0
+
+
+def run(update, only):
+    failed, passed = [], 0
+    for path in sorted(SNIPPETS.glob("*.sh")):
+        if only and path.name not in only:
+            continue
+        funcs = [f for f in functions(path) if f.startswith("snip_")]
+        defined = functions(path)
+        driver = [f"source {path}"]
+        if "_setup" in defined:
+            driver.append("_setup >/dev/null 2>&1 || { echo '::setup-failed'; exit 1; }")
+        for function in funcs:
+            driver.append(f"echo '::begin {function}'; ( set -o pipefail; {function} ) 2>&1; echo \"::end {function} $?\"")
+        if "_cleanup" in defined:
+            driver.append("_cleanup >/dev/null 2>&1")
+        print(f"==> {path.relative_to(ROOT)} ({len(funcs)} snippets)", flush=True)
+        result = subprocess.run(["bash", "-c", "\n".join(driver)], cwd=ROOT, capture_output=True, text=True)
+        current, captured = None, []
+        for line in ANSI.sub("", result.stdout).splitlines():
+            if line.startswith("::begin "):
+                current, captured = line.split()[1], []
+            elif line.startswith("::end ") and current:
+                status = int(line.split()[2])
+                text = "\n".join(captured).rstrip("\n")
+                if status != 0:
+                    failed.append(f"{path.name}#{current} exited {status}:\n{text}")
+                    print(f"    FAIL {current} (exit {status})")
+                else:
+                    passed += 1
+                    print(f"    ok   {current}")
+                    if update:
+                        OUT.mkdir(parents=True, exist_ok=True)
+                        out_file(path.name, current).write_text(text + "\n", encoding="utf-8")
+                current = None
+            elif line == "::setup-failed":
+                failed.append(f"{path.name}: _setup failed")
+            elif current:
+                captured.append(line)
+    if update:
+        refresh_outputs()
+    for failure in failed:
+        print(f"FAIL {failure}")
+    print(f"docs-snippets: {passed} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def refresh_outputs():
+    """Writes every marked block from its source: commands from the snippet files, outputs from the store."""
+    snippet_files = {p.name: functions(p) for p in SNIPPETS.glob("*.sh")}
+    for markdown in sorted([ROOT / "README.md", *DOCS.glob("*.md")]):
+        lines, found = markers(markdown)
+        for kind, file, function, _number, start, end in reversed(found):
+            stored = out_file(file, function) if kind == "output" else None
+            if kind == "output" and stored.exists():
+                lines[start + 1:end] = stored.read_text(encoding="utf-8").rstrip("\n").split("\n")
+            elif kind == "snippet" and function in snippet_files.get(file, {}):
+                lines[start + 1:end] = snippet_files[file][function].split("\n")
+        markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check")
+    run_parser = sub.add_parser("run")
+    run_parser.add_argument("--update", action="store_true")
+    run_parser.add_argument("files", nargs="*")
+    args = parser.parse_args()
+    return check() if args.command == "check" else run(args.update, set(args.files))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
