@@ -5,15 +5,19 @@
 #      output and istio/ file shown equals its source (scripts/docs-snippets.py check)
 #   3. the cluster path, offline: kustomize renders, strict parsing, consistency, up-istio.sh --dry-run
 #      (scripts/verify-k8s.sh)
-#   4. every istio/ sample and the generated local mesh config through istioctl validate + analyze
-#   5. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), every
+#   4. container images: jib:buildTar on a locally built base, each image's config checked, one run
+#      under podman (scripts/verify-images.sh)
+#   5. every istio/ sample and the generated local mesh config through istioctl validate + analyze
+#   6. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), every
 #      command the guide shows run against it (scripts/docs-snippets.py run), mesh down
-# Each stage's log is under .run/test/; the last line counts the stages that passed and failed.
+# Each stage's log is under .run/test/; the last line adds up the JUnit tests and script checks of the run.
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 LOGS="$ROOT/.run/test"
+rm -rf "$LOGS"
 mkdir -p "$LOGS"
+started=$(date +%s)
 passed=0
 failed=0
 failures=()
@@ -38,6 +42,7 @@ stage maven mvn -B -ntp verify
 docs() { python3 scripts/check-docs.py && python3 scripts/docs-snippets.py check; }
 stage docs docs
 stage k8s bash scripts/verify-k8s.sh
+stage images bash scripts/verify-images.sh
 stage istio-validate bash scripts/validate-istio.sh
 
 conformance() {
@@ -51,7 +56,7 @@ conformance() {
 stage mesh-conformance conformance
 
 echo
-step "Summary"
+step "Summary: $passed stages passed, $failed failed, in $((SECONDS / 60))m$((SECONDS % 60))s"
 for name in "${failures[@]}"; do warn "failed: $name (log: $LOGS/$name.log)"; done
-echo "$passed passed, $failed failed"
+python3 "$ROOT/scripts/lib/test-totals.py" "$LOGS" "$started"
 ((failed == 0))
