@@ -9,7 +9,9 @@
 # Without a mesh nothing chooses between business v1 and v2: the gateway calls the version named by
 # BUSINESS_VERSION (v2 by default, the one that goes on to data-service).
 set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
+# shellcheck source=tools/versions.env
 source "$ROOT/tools/versions.env"
 
 RUN="$ROOT/.run/local"

@@ -3,15 +3,17 @@
 #   1. mvn verify: unit tests, then the apps as real processes (integration-tests/)
 #   2. the guide: links, referenced files, no placeholders left (scripts/check-docs.py); every command,
 #      output and istio/ file shown equals its source (scripts/docs-snippets.py check)
-#   3. the cluster path, offline: kustomize renders, strict parsing, consistency, up-istio.sh --dry-run
+#   3. shellcheck on every shell script, syntax of every Python script (scripts/lint.sh)
+#   4. the cluster path, offline: kustomize renders, strict parsing, consistency, up-istio.sh --dry-run
 #      (scripts/verify-k8s.sh)
-#   4. container images: jib:buildTar on a locally built base, each image's config checked, one run
+#   5. container images: jib:buildTar on a locally built base, each image's config checked, one run
 #      under podman (scripts/verify-images.sh)
-#   5. every istio/ sample and the generated local mesh config through istioctl validate + analyze
-#   6. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), every
+#   6. every istio/ sample and the generated local mesh config through istioctl validate + analyze
+#   7. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), every
 #      command the guide shows run against it (scripts/docs-snippets.py run), mesh down
 # Each stage's log is under .run/test/; the last line adds up the JUnit tests and script checks of the run.
 set -uo pipefail
+# shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 LOGS="$ROOT/.run/test"
@@ -41,6 +43,7 @@ cd "$ROOT" || exit 1
 stage maven mvn -B -ntp verify
 docs() { python3 scripts/check-docs.py && python3 scripts/docs-snippets.py check; }
 stage docs docs
+stage lint bash scripts/lint.sh
 stage k8s bash scripts/verify-k8s.sh
 stage images bash scripts/verify-images.sh
 stage istio-validate bash scripts/validate-istio.sh

@@ -3,7 +3,9 @@
 # `istioctl validate` (schema and semantic checks) and `istioctl analyze --use-kube=false` (cross-object
 # checks, e.g. a VirtualService naming a subset no DestinationRule defines). Any error fails.
 set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
+# shellcheck source=tools/versions.env
 source "$ROOT/tools/versions.env"
 
 ISTIOCTL="$ROOT/.tools/bin/istioctl"
@@ -11,21 +13,8 @@ ISTIOCTL="$ROOT/.tools/bin/istioctl"
 OUT="$ROOT/.run/validate-istio"
 rm -rf "$OUT"
 mkdir -p "$OUT"
-passed=0
-failed=0
-
-check() {
-  local what=$1
-  shift
-  if "$@" >"$OUT/last.log" 2>&1; then
-    passed=$((passed + 1))
-    info "ok   $what"
-  else
-    failed=$((failed + 1))
-    warn "FAIL $what"
-    sed 's/^/        /' "$OUT/last.log" >&2
-  fi
-}
+# shellcheck source=scripts/lib/checks.sh
+source "$ROOT/scripts/lib/checks.sh"
 
 step "Generating the local mesh config (mesh/topology.yaml)"
 python3 "$ROOT/mesh/localmesh.py" generate --topology "$ROOT/mesh/topology.yaml" --root "$ROOT" --run "$OUT/mesh" \
@@ -57,6 +46,4 @@ for file in "$ROOT"/istio/*.yaml; do
     "$ROOT/istio/destination-rule-business-subsets.yaml" "${generated[@]}"
 done
 
-echo
-echo "$passed passed, $failed failed"
-((failed == 0))
+checks_summary

