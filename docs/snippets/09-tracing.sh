@@ -1,5 +1,5 @@
 # Commands of docs/09-tracing.md, run against the local mesh by scripts/docs-snippets.py.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the guide's loops count with an unused variable
 
 _setup() {
 scripts/mesh.sh reset && scripts/mesh.sh apply istio/destination-rule-business-subsets.yaml istio/virtual-service-business-header-jason-v2.yaml
