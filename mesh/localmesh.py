@@ -613,7 +613,9 @@ def envoys_referencing(plan, paths):
         except (urllib.error.URLError, OSError):
             continue
         for x in paths:
-            if x in dump:
+            # a config path is a JSON string value: match it with its closing quote, or VirtualService
+            # "gateway-service" would be found in "gateway-service-ingress" and never be seen dropped
+            if ((x + '"') if x.startswith("/apis/") else x) in dump:
                 found[x].append(p["name"])
     return found
 

@@ -1,0 +1,112 @@
+package org.meshguide.conformance;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Mirroring business traffic to v2 (mirrorPercentage 50) while v1 answers. Counted on both ends: the copies
+ * gateway-service's Envoy sent to the v2 subset (cluster outbound|8080|v2|business upstream_rq_total) and the
+ * requests business-v2's Envoy received inbound (http.inbound_127.0.10.3_8080 downstream_rq_total); the
+ * copies are fire-and-forget, so the inbound count is polled (with a deadline) until it reaches the sent count.
+ *
+ * <p>n = 400 requests at p = 0.5 gives sigma = 2.5 points; ±8.5 points is 3.4 sigma (about 1 in 1500 runs).
+ * Callers must see v1's answer on 100 % of requests, also while v2 fails (both data-service instances answer
+ * 503, so v2 answers 5xx to every copy): n = 100, 100 % v1, and v2's inbound 5xx count rises.
+ */
+class MirroringTest {
+
+	private static final URI GATEWAY_ADMIN = URI.create("http://127.0.10.1:15000");
+
+	private static final URI BUSINESS_V2_ADMIN = URI.create("http://127.0.10.3:15000");
+
+	private static final String V2_CLUSTER = "outbound|8080|v2|business.default.svc.cluster.local";
+
+	private static final String V2_INBOUND = "http.inbound_127.0.10.3_8080;";
+
+	@AfterAll
+	static void reset() {
+		LocalMesh.reset();
+	}
+
+	@Test
+	void v2ReceivesTheMirroredShareAndCallersOnlySeeV1() {
+		LocalMesh.use("destination-rule-business-subsets.yaml", "virtual-service-business-mirror-v2.yaml");
+		int n = 400;
+		long sentBefore = mirrored();
+		long receivedBefore = received("downstream_rq_total");
+		List<Traffic.Result> results = Traffic.send(n, 4, LocalMesh.GATEWAY, Map.of());
+		long sent = mirrored() - sentBefore;
+		long received = Polling.await(Duration.ofSeconds(10), "v2 received every mirrored copy", () -> {
+			long now = received("downstream_rq_total") - receivedBefore;
+			return (now >= sent) ? now : null;
+		});
+		long v1 = results.stream().filter(Traffic.Result::isV1).count();
+		boolean pass = v1 == n && received == sent;
+		Report.line("mirror 50 %% to v2: n=%d, callers saw V1 %d times (required 100 %%), copies sent by the gateway's "
+				+ "Envoy %d, received by v2's Envoy %d (required equal) -> %s", n, v1, sent, received,
+				pass ? "PASS" : "FAIL");
+		assertThat(v1).isEqualTo(n);
+		assertThat(received).isEqualTo(sent);
+		Binomial.assertShare("mirror 50 %, share of requests copied to v2", sent, n, 0.5, 0.085);
+	}
+
+	@Test
+	void v2FailingDoesNotReachCallers() {
+		LocalMesh.use("destination-rule-business-subsets.yaml", "virtual-service-business-mirror-v2.yaml");
+		int n = 100;
+		long failedBefore = received("downstream_rq_5xx");
+		List<Traffic.Result> results;
+		try (DataServiceFailure one = DataServiceFailure.start(DataServiceFailure.DATA_SERVICE_1, 503, 1.0);
+				DataServiceFailure two = DataServiceFailure.start(DataServiceFailure.DATA_SERVICE_2, 503, 1.0)) {
+			results = Traffic.send(n, 4, LocalMesh.GATEWAY, Map.of());
+			Polling.await(Duration.ofSeconds(10), "v2 answered 5xx to mirrored copies",
+					() -> (received("downstream_rq_5xx") > failedBefore) ? Boolean.TRUE : null);
+		}
+		long failed = received("downstream_rq_5xx") - failedBefore;
+		long v1 = results.stream().filter(Traffic.Result::isV1).count();
+		boolean pass = v1 == n && failed > 0;
+		Report.line("mirror while v2 fails (data-service answers 503): n=%d, callers saw V1 (200) %d times (required "
+				+ "100 %%), v2 answered %d mirrored copies with 5xx (required > 0) -> %s", n, v1, failed,
+				pass ? "PASS" : "FAIL");
+		assertThat(v1).isEqualTo(n);
+		assertThat(failed).isPositive();
+	}
+
+	/**
+	 * v2 slow: both data-service instances wait 3 s, so v2 needs over 3 s per mirrored copy; n = 40 callers (4 at
+	 * a time) must all get v1's answer in under 1 s (Envoy does not wait for the copy).
+	 */
+	@Test
+	void v2SlownessDoesNotReachCallers() {
+		LocalMesh.use("destination-rule-business-subsets.yaml", "virtual-service-business-mirror-v2.yaml");
+		int n = 40;
+		List<Traffic.Result> results;
+		try (DataServiceFailure one = DataServiceFailure.slow(DataServiceFailure.DATA_SERVICE_1, 3000);
+				DataServiceFailure two = DataServiceFailure.slow(DataServiceFailure.DATA_SERVICE_2, 3000)) {
+			results = Traffic.send(n, 4, LocalMesh.GATEWAY, Map.of());
+		}
+		long v1 = results.stream().filter(Traffic.Result::isV1).count();
+		long slowest = results.stream().mapToLong(r -> r.took().toMillis()).max().orElseThrow();
+		boolean pass = v1 == n && slowest < 1000;
+		Report.line("mirror while v2 is slow (data-service waits 3 s): n=%d, callers saw V1 %d times (required 100 %%), "
+				+ "slowest %d ms (required < 1000) -> %s", n, v1, slowest, pass ? "PASS" : "FAIL");
+		assertThat(v1).isEqualTo(n);
+		assertThat(slowest).isLessThan(1000);
+	}
+
+	private static long mirrored() {
+		return EnvoyStats.counter(GATEWAY_ADMIN, V2_CLUSTER, "upstream_rq_total");
+	}
+
+	private static long received(String counter) {
+		return EnvoyStats.counter(BUSINESS_V2_ADMIN, V2_INBOUND, counter);
+	}
+
+}
