@@ -21,4 +21,9 @@ public class GatewayApplication {
 		return new UpstreamClient("business", properties.business(), builder);
 	}
 
+	@Bean
+	UpstreamClient captcha(GatewayProperties properties, RestClient.Builder builder) {
+		return new UpstreamClient("captcha-service", properties.captcha(), builder);
+	}
+
 }

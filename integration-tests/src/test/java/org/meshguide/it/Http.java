@@ -31,6 +31,10 @@ final class Http {
 		return get(uri, Map.of());
 	}
 
+	static HttpClient client() {
+		return CLIENT;
+	}
+
 	static HttpResponse<String> send(HttpRequest request) {
 		try {
 			return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());

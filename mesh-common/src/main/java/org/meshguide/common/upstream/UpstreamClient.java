@@ -1,11 +1,15 @@
 package org.meshguide.common.upstream;
 
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
+import java.nio.charset.StandardCharsets;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -48,6 +52,41 @@ public final class UpstreamClient {
 		catch (RestClientResponseException ex) {
 			throw UpstreamException.answered(this.name, this.upstream.url().resolve(path), ex.getStatusCode().value(),
 					ex.getResponseBodyAsString());
+		}
+		catch (ResourceAccessException ex) {
+			throw unreachable(path, ex);
+		}
+	}
+
+	/**
+	 * POSTs a request body to the upstream as it arrives, without holding it in memory: with the length known
+	 * up front the connection streams it in fixed-length mode. The upstream's own answers, 4xx included, are
+	 * passed back as they are (a client error belongs to the client); a 5xx or no answer at all is an
+	 * {@link UpstreamException}, as for {@link #get}.
+	 * @param contentType the request's content type, parameters (a multipart boundary) included
+	 * @param contentLength the exact length of {@code body}
+	 */
+	public ResponseEntity<byte[]> forward(String path, String contentType, long contentLength, InputStream body) {
+		try {
+			return this.restClient.post()
+				.uri(path)
+				// verbatim: a re-serialised multipart boundary must still be the one the body uses
+				.header(HttpHeaders.CONTENT_TYPE, contentType)
+				.contentLength(contentLength)
+				.body(body::transferTo)
+				.exchange((request, response) -> {
+					byte[] answer = response.getBody().readAllBytes();
+					int status = response.getStatusCode().value();
+					if (status >= 500) {
+						throw UpstreamException.answered(this.name, this.upstream.url().resolve(path), status,
+								new String(answer, StandardCharsets.UTF_8));
+					}
+					ResponseEntity.BodyBuilder builder = ResponseEntity.status(status);
+					if (response.getHeaders().getContentType() != null) {
+						builder.contentType(response.getHeaders().getContentType());
+					}
+					return builder.body(answer);
+				});
 		}
 		catch (ResourceAccessException ex) {
 			throw unreachable(path, ex);

@@ -9,12 +9,18 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 
 /**
  * Turns upstream failures and anything unexpected into RFC 9457 problem bodies. Framework exceptions (404,
- * 405, 406, 415...) are left to Spring's own problem-details handler.
+ * 405, 406, 415...) are left to Spring's own problem-details handler. Unchecked exceptions that carry their
+ * own status ({@link ErrorResponseException}, an upload over the multipart limit) keep it: being first in line,
+ * this handler would otherwise turn them into 500s.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -40,6 +46,22 @@ public class UpstreamProblemHandler {
 			problem.setProperty("upstreamStatus", ex.upstreamStatus());
 			problem.setProperty("upstreamBody", ex.upstreamBody());
 		}
+		problem.setProperty("servedBy", this.servedBy);
+		return problem;
+	}
+
+	@ExceptionHandler({ ErrorResponseException.class, MaxUploadSizeExceededException.class })
+	ProblemDetail ownStatus(RuntimeException ex) {
+		ProblemDetail problem = ((ErrorResponse) ex).getBody();
+		log.info("Request refused: {} {}", problem.getStatus(), problem.getDetail());
+		problem.setProperty("servedBy", this.servedBy);
+		return problem;
+	}
+
+	@ExceptionHandler(MultipartException.class)
+	ProblemDetail malformedMultipart(MultipartException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"the multipart body cannot be parsed");
 		problem.setProperty("servedBy", this.servedBy);
 		return problem;
 	}

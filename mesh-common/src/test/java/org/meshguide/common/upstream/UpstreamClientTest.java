@@ -98,6 +98,40 @@ class UpstreamClientTest {
 		assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(5));
 	}
 
+	@Test
+	void forwardStreamsTheBodyAndPassesA4xxBackAsItIs() throws IOException {
+		List<String> seen = new ArrayList<>();
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/", exchange -> {
+			seen.add(exchange.getRequestHeaders().getFirst("content-type") + " "
+					+ exchange.getRequestHeaders().getFirst("content-length") + " "
+					+ new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+			byte[] bytes = "{\"status\":404}".getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().add("content-type", "application/problem+json");
+			exchange.sendResponseHeaders(404, bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		});
+		server.start();
+		this.resources.add(() -> server.stop(0));
+		UpstreamClient client = client(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofSeconds(2));
+		var response = client.forward("/anticaptcha/nope", "multipart/form-data; boundary=b", 5,
+				new java.io.ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)));
+		assertThat(response.getStatusCode().value()).isEqualTo(404);
+		assertThat(response.getHeaders().getContentType()).hasToString("application/problem+json");
+		assertThat(new String(response.getBody(), StandardCharsets.UTF_8)).isEqualTo("{\"status\":404}");
+		assertThat(seen).containsExactly("multipart/form-data; boundary=b 5 hello");
+	}
+
+	@Test
+	void forwardTurnsAn5xxIntoAnUpstreamException() throws IOException {
+		UpstreamClient client = client(serverAnswering(503, "fault filter abort"), Duration.ofSeconds(2));
+		UpstreamException ex = catchThrowableOfType(UpstreamException.class, () -> client.forward("/anticaptcha/math",
+				"multipart/form-data; boundary=b", 1, new java.io.ByteArrayInputStream(new byte[1])));
+		assertThat(ex.status().value()).isEqualTo(503);
+		assertThat(ex.upstreamBody()).isEqualTo("fault filter abort");
+	}
+
 	private UpstreamClient client(URI url, Duration readTimeout) {
 		return new UpstreamClient("business", new Upstream(url, Duration.ofSeconds(1), readTimeout), RestClient.builder());
 	}

@@ -1,0 +1,103 @@
+package org.meshguide.captcha.core.gen;
+
+import java.awt.Font;
+import java.awt.FontFormatException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+
+import com.wf.captcha.ArithmeticCaptcha;
+import com.wf.captcha.SpecCaptcha;
+import com.wf.captcha.base.Captcha;
+import org.meshguide.captcha.core.Vocabulary;
+
+/**
+ * easy-captcha's {@code ArithmeticCaptcha} ({@code 8x9=?}) and {@code SpecCaptcha}, with its ten bundled
+ * fonts. The text is set before rendering, so easy-captcha never needs its JavaScript engine to compute the
+ * answer (that engine is gone from Java 17 unless nashorn-core is added).
+ */
+public final class EasyCaptchaGenerator implements CaptchaGenerator {
+
+	/**
+	 * easy-captcha's ten fonts, read once: its own setFont(int) reads the font file again, into a new temporary
+	 * file, on every call.
+	 */
+	private static final List<Font> FONTS = Stream
+		.of("actionj", "epilog", "fresnel", "headache", "lexo", "prefix", "progbot", "ransom", "robot", "scandal")
+		.map(EasyCaptchaGenerator::font)
+		.toList();
+
+	private final boolean math;
+
+	public EasyCaptchaGenerator(boolean math) {
+		this.math = math;
+	}
+
+	@Override
+	public String name() {
+		return this.math ? "easy-math" : "easy-text";
+	}
+
+	@Override
+	public Sample next(Random random) {
+		int width = 110 + random.nextInt(51);
+		int height = 40 + random.nextInt(21);
+		Captcha captcha;
+		String text;
+		if (this.math) {
+			text = Texts.easyMath(random, (random.nextInt(5) == 0) ? 3 : 2);
+			captcha = new SeededArithmetic(width, height, text);
+		}
+		else {
+			text = Texts.alphanumeric(random, Texts.EASY_CHARS, 4, 6);
+			captcha = new SeededSpec(width, height, text);
+		}
+		captcha.setFont(FONTS.get(random.nextInt(FONTS.size())).deriveFont(Font.BOLD, 26f + random.nextInt(11)));
+		ByteArrayOutputStream png = new ByteArrayOutputStream();
+		captcha.out(png);
+		try {
+			return new Sample(ImageIO.read(new ByteArrayInputStream(png.toByteArray())), Vocabulary.label(text));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static Font font(String name) {
+		try (InputStream in = Captcha.class.getResourceAsStream("/" + name + ".ttf")) {
+			return Font.createFont(Font.TRUETYPE_FONT, in);
+		}
+		catch (IOException | FontFormatException ex) {
+			throw new IllegalStateException("easy-captcha 1.6.2 ships " + name + ".ttf", ex);
+		}
+	}
+
+	// A non-null answer (Captcha.chars) stops checkAlpha() from drawing, and evaluating, a text of its own.
+
+	private static final class SeededArithmetic extends ArithmeticCaptcha {
+
+		SeededArithmetic(int width, int height, String expression) {
+			super(width, height);
+			setArithmeticString(expression);
+			this.chars = expression;
+		}
+
+	}
+
+	private static final class SeededSpec extends SpecCaptcha {
+
+		SeededSpec(int width, int height, String text) {
+			super(width, height, text.length());
+			this.chars = text;
+		}
+
+	}
+
+}

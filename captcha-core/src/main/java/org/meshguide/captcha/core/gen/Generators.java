@@ -1,0 +1,26 @@
+package org.meshguide.captcha.core.gen;
+
+import java.util.List;
+
+/**
+ * Every library generator by name, as the trainer, the benchmark and the tests refer to them.
+ */
+public final class Generators {
+
+	private Generators() {
+	}
+
+	public static List<CaptchaGenerator> all() {
+		return List.of(new HutoolGenerator(true), new EasyCaptchaGenerator(true), new KaptchaGenerator(true),
+				new HutoolGenerator(false), new EasyCaptchaGenerator(false), new KaptchaGenerator(false));
+	}
+
+	public static CaptchaGenerator named(String name) {
+		return all().stream()
+			.filter((generator) -> generator.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("no generator " + name + "; known: "
+					+ all().stream().map(CaptchaGenerator::name).toList()));
+	}
+
+}

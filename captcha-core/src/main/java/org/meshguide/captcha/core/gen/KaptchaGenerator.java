@@ -1,0 +1,52 @@
+package org.meshguide.captcha.core.gen;
+
+import java.util.Properties;
+import java.util.Random;
+
+import com.google.code.kaptcha.impl.DefaultKaptcha;
+import com.google.code.kaptcha.util.Config;
+import org.meshguide.captcha.core.Vocabulary;
+
+/**
+ * kaptcha's {@code DefaultKaptcha} with each of its distortions (water ripple, shadow, fish eye), with and
+ * without its noise curve.
+ */
+public final class KaptchaGenerator implements CaptchaGenerator {
+
+	private static final String[] GIMPY = { "com.google.code.kaptcha.impl.WaterRipple",
+			"com.google.code.kaptcha.impl.ShadowGimpy", "com.google.code.kaptcha.impl.FishEyeGimpy" };
+
+	private final boolean math;
+
+	public KaptchaGenerator(boolean math) {
+		this.math = math;
+	}
+
+	@Override
+	public String name() {
+		return this.math ? "kaptcha-math" : "kaptcha-text";
+	}
+
+	@Override
+	public Sample next(Random random) {
+		String text = this.math ? Texts.kaptchaMath(random) : Texts.alphanumeric(random, Texts.KAPTCHA_CHARS, 4, 6);
+		int height = 45 + random.nextInt(26);
+		int width = 150 + random.nextInt(71);
+		Properties settings = new Properties();
+		settings.setProperty("kaptcha.image.width", Integer.toString(width));
+		settings.setProperty("kaptcha.image.height", Integer.toString(height));
+		settings.setProperty("kaptcha.border", random.nextBoolean() ? "yes" : "no");
+		settings.setProperty("kaptcha.textproducer.font.size", Integer.toString((int) (height * (0.55 + 0.2 * random.nextDouble()))));
+		settings.setProperty("kaptcha.textproducer.char.space", Integer.toString(1 + random.nextInt(5)));
+		settings.setProperty("kaptcha.textproducer.font.color",
+				random.nextInt(80) + "," + random.nextInt(80) + "," + random.nextInt(160));
+		settings.setProperty("kaptcha.obscurificator.impl", GIMPY[random.nextInt(GIMPY.length)]);
+		if (random.nextBoolean()) {
+			settings.setProperty("kaptcha.noise.impl", "com.google.code.kaptcha.impl.NoNoise");
+		}
+		DefaultKaptcha kaptcha = new DefaultKaptcha();
+		kaptcha.setConfig(new Config(settings));
+		return new Sample(kaptcha.createImage(text), Vocabulary.label(text));
+	}
+
+}

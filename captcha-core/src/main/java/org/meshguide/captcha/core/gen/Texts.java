@@ -1,0 +1,61 @@
+package org.meshguide.captcha.core.gen;
+
+import java.util.Random;
+
+/**
+ * Captcha texts in the formats the libraries produce, drawn from a seeded {@link Random}.
+ */
+public final class Texts {
+
+	/** hutool's default {@code RandomGenerator} base. */
+	public static final String HUTOOL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+	/** easy-captcha's {@code TYPE_DEFAULT} alphabet: no 0/O, 1/I/l, i, o. */
+	public static final String EASY_CHARS = "23456789ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz";
+
+	/** kaptcha's default {@code kaptcha.textproducer.char.string}. */
+	public static final String KAPTCHA_CHARS = "abcde2345678gfynmnpwx";
+
+	private Texts() {
+	}
+
+	/** hutool {@code MathGenerator}: two operands below 100, each padded with spaces to 2, {@code +-*}, "=". */
+	public static String hutoolMath(Random random) {
+		return pad(random.nextInt(100)) + "+-*".charAt(random.nextInt(3)) + pad(random.nextInt(100)) + "=";
+	}
+
+	/** easy-captcha {@code ArithmeticCaptcha}: digits 0–9, {@code +-x}, "=?". */
+	public static String easyMath(Random random, int operands) {
+		StringBuilder text = new StringBuilder().append(random.nextInt(10));
+		for (int i = 1; i < operands; i++) {
+			text.append("+-x".charAt(random.nextInt(3))).append(random.nextInt(10));
+		}
+		return text.append("=?").toString();
+	}
+
+	/**
+	 * The usual kaptcha arithmetic text producer (kaptcha has none built in): small operands, the typeset
+	 * {@code ×} and {@code ÷}, divisions that come out even.
+	 */
+	public static String kaptchaMath(Random random) {
+		char op = "+-×÷".charAt(random.nextInt(4));
+		int b = (op == '÷') ? 1 + random.nextInt(9) : random.nextInt(21);
+		int a = (op == '÷') ? b * random.nextInt(10) : random.nextInt(21);
+		return a + String.valueOf(op) + b + "=?";
+	}
+
+	public static String alphanumeric(Random random, String alphabet, int minLength, int maxLength) {
+		int length = minLength + random.nextInt(maxLength - minLength + 1);
+		StringBuilder text = new StringBuilder(length);
+		for (int i = 0; i < length; i++) {
+			text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+		}
+		return text.toString();
+	}
+
+	private static String pad(int number) {
+		String digits = Integer.toString(number);
+		return (digits.length() < 2) ? digits + " " : digits;
+	}
+
+}

@@ -1,0 +1,50 @@
+package org.meshguide.captcha.core;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.meshguide.captcha.core.gen.CaptchaGenerator;
+import org.meshguide.captcha.core.gen.Generators;
+import org.meshguide.captcha.core.gen.Sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class GeneratorsTest {
+
+	@ParameterizedTest
+	@ValueSource(strings = { "hutool-math", "easy-math", "kaptcha-math", "hutool-text", "easy-text", "kaptcha-text" })
+	void rendersImagesWithLabelsTheModelCanOutput(String name) {
+		CaptchaGenerator generator = Generators.named(name);
+		Random random = new Random(42);
+		for (int i = 0; i < 20; i++) {
+			Sample sample = generator.next(random);
+			assertThat(sample.image().getWidth()).isGreaterThan(50);
+			assertThat(sample.label()).isNotBlank().doesNotContainAnyWhitespaces();
+			assertThat(sample.label().chars().allMatch((c) -> Vocabulary.classOf((char) c) > 0)).as(sample.label()).isTrue();
+			float[] ink = Preprocessing.ink(sample.image());
+			assertThat(ink).hasSize(Preprocessing.HEIGHT * Preprocessing.WIDTH);
+			double mean = 0;
+			for (float v : ink) {
+				mean += v / ink.length;
+			}
+			assertThat(mean).as("%s: some ink, mostly background", sample.label()).isBetween(0.01, 0.6);
+		}
+	}
+
+	@Test
+	void theSameSeedGivesTheSameTexts() {
+		CaptchaGenerator generator = Generators.named("hutool-math");
+		assertThat(generator.next(new Random(7)).label()).isEqualTo(generator.next(new Random(7)).label());
+	}
+
+	@Test
+	void labelsDropSpacesAndCase() {
+		assertThat(Vocabulary.label("7 +35=")).isEqualTo("7+35=");
+		assertThat(Vocabulary.label("aB3k")).isEqualTo("ab3k");
+		assertThatIllegalArgumentException().isThrownBy(() -> Vocabulary.label("3/4"));
+	}
+
+}

@@ -1,0 +1,44 @@
+package org.meshguide.captcha;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.io.Resource;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * What captcha-service accepts and how hard it may work. Together the limits bound the heap: at most
+ * {@code maxConcurrent} images are decoded at once, each at most {@code maxPixels} × 4 bytes.
+ *
+ * @param model the ONNX model (metadata carries its version and vocabulary)
+ * @param maxImageSize largest upload: application.yml makes it Spring's multipart limit, so a bigger part is
+ * refused (413) while it streams in, before it is stored anywhere
+ * @param maxWidth widest image accepted, read from the image header before any pixel is decoded
+ * @param maxHeight tallest image accepted, likewise
+ * @param maxPixels largest width × height accepted, likewise
+ * @param maxConcurrent images decoded and recognised at once; the rest wait
+ * @param queueTimeout how long a request waits for its turn before a 503
+ * @param inferenceThreads ONNX Runtime intra-op threads per recognition; 1 gives the best throughput on a
+ * small CPU limit (requests already run in parallel)
+ * @param beamWidth how many candidate readings the decoder keeps per image column
+ * @param profiles what each {@code /anticaptcha/{profile}} path means
+ */
+@ConfigurationProperties("captcha")
+public record CaptchaProperties(@DefaultValue("classpath:model/captcha.onnx") Resource model,
+		@DefaultValue("1MB") DataSize maxImageSize, @DefaultValue("2000") int maxWidth,
+		@DefaultValue("2000") int maxHeight, @DefaultValue("2000000") long maxPixels,
+		@DefaultValue("2") int maxConcurrent, @DefaultValue("5s") Duration queueTimeout,
+		@DefaultValue("1") int inferenceThreads, @DefaultValue("16") int beamWidth, Map<String, Profile> profiles) {
+
+	/**
+	 * @param aliasOf another profile this one is a second name for (the seed's {@code yk122} is {@code math})
+	 * @param alphabet the only characters the answer may contain: the model's other outputs are ignored
+	 * @param pattern the shape of an answer; the decoder searches only among texts that have it
+	 * @param arithmetic whether the text is an expression to compute
+	 */
+	public record Profile(String aliasOf, String alphabet, String pattern, @DefaultValue("false") boolean arithmetic) {
+	}
+
+}

@@ -1,0 +1,102 @@
+package org.meshguide.captcha;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.meshguide.captcha.core.Preprocessing;
+
+import org.springframework.stereotype.Service;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * Upload in, answer out. Recognition runs under a semaphore: that, not Tomcat's 200 threads, bounds how many
+ * decoded images are in memory at once. It is observed as its own span ({@code captcha.recognition}), so a
+ * trace shows how much of a request was the model.
+ */
+@Service
+class CaptchaSolver {
+
+	private final CaptchaModel model;
+
+	private final Profiles profiles;
+
+	private final CaptchaProperties properties;
+
+	private final ObservationRegistry observations;
+
+	private final Semaphore slots;
+
+	CaptchaSolver(CaptchaModel model, Profiles profiles, CaptchaProperties properties, ObservationRegistry observations) {
+		this.model = model;
+		this.profiles = profiles;
+		this.properties = properties;
+		this.observations = observations;
+		this.slots = new Semaphore(properties.maxConcurrent(), true);
+	}
+
+	Answer solve(String profileName, MultipartFile upload) {
+		long start = System.nanoTime();
+		Profiles.Profile profile = this.profiles.get(profileName);
+		if (upload.isEmpty()) {
+			throw CaptchaException.empty();
+		}
+		acquireSlot();
+		try {
+			CtcDecoder.Reading reading = Observation.createNotStarted("captcha.recognition", this.observations)
+				.lowCardinalityKeyValue("captcha.profile", profile.name())
+				.observe(() -> recognise(read(upload), profile));
+			Long result = profile.settings().arithmetic() ? compute(reading.text()) : null;
+			if (!profile.pattern().matcher(reading.text()).matches()) {
+				throw CaptchaException.unanswerable(reading.text(),
+						"profile " + profileName + " expects " + profile.pattern().pattern());
+			}
+			return new Answer(profileName, reading.text(), result, reading.confidence(), this.model.version(),
+					(System.nanoTime() - start) / 1e6);
+		}
+		finally {
+			this.slots.release();
+		}
+	}
+
+	private CtcDecoder.Reading recognise(byte[] bytes, Profiles.Profile profile) {
+		BufferedImage image = ImageDecoder.decode(bytes, this.properties);
+		return CtcDecoder.decode(this.model.logits(Preprocessing.ink(image)), profile.allowed(), profile.pattern(),
+				this.properties.beamWidth());
+	}
+
+	private static Long compute(String text) {
+		try {
+			return Arithmetic.evaluate(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw CaptchaException.unanswerable(text, ex.getMessage());
+		}
+	}
+
+	private static byte[] read(MultipartFile upload) {
+		try {
+			return upload.getBytes();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("the upload could not be read back", ex);
+		}
+	}
+
+	private void acquireSlot() {
+		try {
+			if (!this.slots.tryAcquire(this.properties.queueTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				throw CaptchaException.busy(this.properties.queueTimeout().toMillis());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw CaptchaException.busy(this.properties.queueTimeout().toMillis());
+		}
+	}
+
+}

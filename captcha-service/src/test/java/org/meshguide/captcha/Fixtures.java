@@ -1,0 +1,51 @@
+package org.meshguide.captcha;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+import javax.imageio.ImageIO;
+
+/**
+ * Captchas easy-captcha drew, kept as files so that a test gets the same bytes every run (the library's
+ * noise cannot be seeded); integration-tests' CaptchaIT uploads the same math file through the gateway.
+ */
+final class Fixtures {
+
+	static final Fixture MATH = new Fixture("easy-arithmetic-3x4.png", "3x4=?");
+
+	static final long MATH_RESULT = 12;
+
+	static final Fixture TEXT = new Fixture("easy-spec-xakbc.png", "xakbc");
+
+	private Fixtures() {
+	}
+
+	record Fixture(String file, String text) {
+
+		byte[] bytes() {
+			try (InputStream in = Fixtures.class.getResourceAsStream("/captcha/" + this.file)) {
+				if (in == null) {
+					throw new IllegalStateException("no test resource captcha/" + this.file);
+				}
+				return in.readAllBytes();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		BufferedImage image() {
+			try {
+				return ImageIO.read(new ByteArrayInputStream(bytes()));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+	}
+
+}

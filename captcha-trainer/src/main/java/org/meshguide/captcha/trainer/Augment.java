@@ -1,0 +1,87 @@
+package org.meshguide.captcha.trainer;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Random;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/**
+ * What happens to a captcha between the library that drew it and the service: a screenshot that is a little
+ * rotated, scaled or cropped, and JPEG compression (the seed's own example uploads a .jfif).
+ */
+final class Augment {
+
+	private Augment() {
+	}
+
+	static BufferedImage apply(BufferedImage image, Random random) {
+		BufferedImage out = image;
+		if (random.nextBoolean()) {
+			out = affine(out, random);
+		}
+		if (random.nextInt(3) == 0) {
+			out = jpeg(out, 0.3f + 0.6f * random.nextFloat());
+		}
+		return out;
+	}
+
+	private static BufferedImage affine(BufferedImage image, Random random) {
+		int width = image.getWidth();
+		int height = image.getHeight();
+		BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = out.createGraphics();
+		g.setColor(new Color(image.getRGB(0, 0)));
+		g.fillRect(0, 0, width, height);
+		g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+		AffineTransform transform = new AffineTransform();
+		transform.translate(width / 2.0 + (random.nextDouble() - 0.5) * width * 0.08,
+				height / 2.0 + (random.nextDouble() - 0.5) * height * 0.1);
+		transform.rotate(Math.toRadians((random.nextDouble() - 0.5) * 10));
+		transform.scale(0.85 + 0.25 * random.nextDouble(), 0.85 + 0.25 * random.nextDouble());
+		transform.translate(-width / 2.0, -height / 2.0);
+		g.drawImage(image, transform, null);
+		g.dispose();
+		return out;
+	}
+
+	static BufferedImage jpeg(BufferedImage image, float quality) {
+		BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = rgb.createGraphics();
+		g.drawImage(image, 0, 0, Color.WHITE, null);
+		g.dispose();
+		ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+			ImageWriteParam param = writer.getDefaultWriteParam();
+			param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+			param.setCompressionQuality(quality);
+			writer.setOutput(out);
+			writer.write(null, new IIOImage(rgb, null, null), param);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			writer.dispose();
+		}
+		try {
+			return ImageIO.read(new ByteArrayInputStream(bytes.toByteArray()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

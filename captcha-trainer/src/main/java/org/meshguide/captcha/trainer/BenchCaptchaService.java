@@ -1,0 +1,172 @@
+package org.meshguide.captcha.trainer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
+
+import org.meshguide.captcha.core.gen.CaptchaGenerator;
+import org.meshguide.captcha.core.gen.Generators;
+import org.meshguide.captcha.core.gen.Sample;
+
+/**
+ * Measures a running captcha-service through HTTP, as a client sees it: for each library generator, fresh
+ * captchas (a seed neither training nor the tests use) uploaded one at a time as PNG; full-string accuracy
+ * (the whole reading right, or it counts as wrong), for arithmetic captchas also whether the expression was
+ * right whatever became of the "=?" after it (the answer is then right), and the latency of each request.
+ * Appends a Markdown table to --out.
+ * <pre>
+ * --url URL            the service (default http://127.0.0.1:8080)
+ * --count N            captchas per generator (default 1000)
+ * --seed N             default 7001
+ * --generators A,B     default: all six
+ * --label TEXT         the model's name in the table
+ * --out FILE           default target/bench.md
+ * </pre>
+ */
+public final class BenchCaptchaService {
+
+	private static final Pattern TEXT = Pattern.compile("\"text\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+	private static final Pattern ELAPSED = Pattern.compile("\"elapsedMs\":([0-9.]+)");
+
+	private static final int WARMUP = 50;
+
+	private BenchCaptchaService() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		List<String> words = new ArrayList<>();
+		for (String arg : args) {
+			words.addAll(Arrays.asList(arg.trim().split("\\s+")));
+		}
+		String url = option(words, "url", "http://127.0.0.1:8080");
+		int count = Integer.parseInt(option(words, "count", "1000"));
+		long seed = Long.parseLong(option(words, "seed", "7001"));
+		String label = option(words, "label", "captcha.onnx");
+		Path out = Path.of(option(words, "out", "target/bench.md"));
+		List<CaptchaGenerator> generators = Arrays.stream(option(words, "generators",
+				"hutool-math,easy-math,kaptcha-math,hutool-text,easy-text,kaptcha-text").split(","))
+			.map(Generators::named)
+			.toList();
+		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+		Random warmup = new Random(seed - 1);
+		for (int i = 0; i < WARMUP; i++) {
+			post(client, url, "math", png(generators.get(0).next(warmup)));
+		}
+		StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+				"%n| model | generator | captchas | full-string accuracy | expression right (answer right) | p50 ms | p99 ms |%n"
+						+ "|---|---|---|---|---|---|---|%n"));
+		List<Double> all = new ArrayList<>();
+		List<Double> inService = new ArrayList<>();
+		for (CaptchaGenerator generator : generators) {
+			String profile = generator.name().endsWith("math") ? "math" : "text";
+			Random random = new Random(seed);
+			int correct = 0;
+			int expressionRight = 0;
+			List<Double> latencies = new ArrayList<>(count);
+			for (int i = 0; i < count; i++) {
+				Sample sample = generator.next(random);
+				byte[] image = png(sample);
+				long start = System.nanoTime();
+				HttpResponse<String> response = post(client, url, profile, image);
+				latencies.add((System.nanoTime() - start) / 1e6);
+				Matcher text = TEXT.matcher(response.body());
+				Matcher elapsed = ELAPSED.matcher(response.body());
+				if (elapsed.find()) {
+					inService.add(Double.parseDouble(elapsed.group(1)));
+				}
+				if (response.statusCode() == 200 && text.find()) {
+					correct += text.group(1).equals(sample.label()) ? 1 : 0;
+					expressionRight += withoutSuffix(text.group(1)).equals(withoutSuffix(sample.label())) ? 1 : 0;
+				}
+			}
+			all.addAll(latencies);
+			String expression = profile.equals("math")
+					? String.format(Locale.ROOT, "%.1f %%", 100.0 * expressionRight / count) : "—";
+			String row = String.format(Locale.ROOT, "| %s | %s | %d | %.1f %% | %s | %.1f | %.1f |%n", label,
+					generator.name(), count, 100.0 * correct / count, expression, percentile(latencies, 50),
+					percentile(latencies, 99));
+			System.out.print(row);
+			table.append(row);
+		}
+		table.append(String.format(Locale.ROOT,
+				"%nAll %d requests: p50 %.1f ms, p99 %.1f ms through HTTP (one client, sequential, PNG); inside the service"
+						+ " (decode, preprocess, infer, read, compute) p50 %.2f ms, p99 %.2f ms.%n",
+				all.size(), percentile(all, 50), percentile(all, 99), percentile(inService, 50), percentile(inService, 99)));
+		System.out.print(table);
+		Files.createDirectories(out.toAbsolutePath().getParent());
+		Files.writeString(out, table, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+	}
+
+	/** {@code 8x9=?}, {@code 8x9=} and {@code 8x9} ask the same question. */
+	private static String withoutSuffix(String text) {
+		return text.replaceFirst("[=?]+$", "");
+	}
+
+	private static HttpResponse<String> post(HttpClient client, String url, String profile, byte[] image) {
+		String boundary = "----bench" + System.nanoTime();
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"img\"; filename=\"c.png\"\r\n"
+				+ "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+		body.writeBytes(image);
+		body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+		HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/anticaptcha/" + profile))
+			.timeout(Duration.ofSeconds(30))
+			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+			.build();
+		try {
+			return client.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static byte[] png(Sample sample) {
+		ByteArrayOutputStream png = new ByteArrayOutputStream();
+		try {
+			ImageIO.write(sample.image(), "png", png);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return png.toByteArray();
+	}
+
+	private static double percentile(List<Double> values, int percent) {
+		List<Double> sorted = new ArrayList<>(values);
+		Collections.sort(sorted);
+		return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
+	}
+
+	private static String option(List<String> words, String name, String fallback) {
+		int index = words.indexOf("--" + name);
+		return (index >= 0 && index + 1 < words.size()) ? words.get(index + 1) : fallback;
+	}
+
+}

@@ -1,0 +1,67 @@
+package org.meshguide.captcha.trainer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import org.meshguide.captcha.core.Preprocessing;
+import org.meshguide.captcha.core.Vocabulary;
+
+/**
+ * The model: a CNN that reads the 48 × 160 ink image column by column and says, for each of 40 columns,
+ * which character (or none) it sees there; CTC turns those 40 guesses into the text. No recurrent layer: a
+ * captcha is short, and each column's receptive field (about 40 input pixels wide) already covers a glyph and
+ * its neighbours. About 37 M multiply-adds per image: a training step of 64 takes about half a second on one
+ * core. That keeps the ONNX graph to operators every runtime has (Conv, Relu, MaxPool).
+ *
+ * <pre>
+ * [N,1,48,160] conv16 pool2×2 → conv32 pool2×2 → conv64 pool2×1 → conv96 pool2×1 → [N,96,3,40]
+ *              conv 3×3 no vertical padding → [N,128,1,40] → dropout → conv 1×1 → [N,classes,1,40]
+ * </pre>
+ * Each conv is 3×3 + batch norm + ReLU; the exporter folds every batch norm into its conv.
+ */
+final class CaptchaNet {
+
+	static final int STEPS = Preprocessing.WIDTH / 4;
+
+	/** One conv and the batch norm that follows it (null for the output layer). */
+	record Layer(Conv2d conv, BatchNorm norm, Shape padding, Shape pool) {
+	}
+
+	final SequentialBlock block = new SequentialBlock();
+
+	final List<Layer> layers = new ArrayList<>();
+
+	CaptchaNet() {
+		convolution(16, new Shape(1, 1), new Shape(2, 2));
+		convolution(32, new Shape(1, 1), new Shape(2, 2));
+		convolution(64, new Shape(1, 1), new Shape(2, 1));
+		convolution(96, new Shape(1, 1), new Shape(2, 1));
+		convolution(128, new Shape(0, 1), null);
+		this.block.add(Dropout.builder().optRate(0.2f).build());
+		Conv2d output = Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(Vocabulary.classes()).build();
+		this.block.add(output);
+		this.layers.add(new Layer(output, null, new Shape(0, 0), null));
+	}
+
+	private void convolution(int filters, Shape padding, Shape pool) {
+		Conv2d conv = Conv2d.builder()
+			.setKernelShape(new Shape(3, 3))
+			.optPadding(padding)
+			.setFilters(filters)
+			.build();
+		BatchNorm norm = BatchNorm.builder().build();
+		this.block.add(conv).add(norm).add(Activation.reluBlock());
+		if (pool != null) {
+			this.block.add(Pool.maxPool2dBlock(pool, pool));
+		}
+		this.layers.add(new Layer(conv, norm, padding, pool));
+	}
+
+}

@@ -1,0 +1,361 @@
+package org.meshguide.captcha.trainer;
+
+import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import org.meshguide.captcha.core.Preprocessing;
+import org.meshguide.captcha.core.Vocabulary;
+import org.meshguide.captcha.core.gen.CaptchaGenerator;
+import org.meshguide.captcha.core.gen.Generators;
+import org.meshguide.captcha.core.gen.Sample;
+
+/**
+ * Generates the training data with a fixed seed, trains {@link CaptchaNet} with CTC, exports ONNX and checks
+ * the export against the trained model. Options (all optional):
+ * <pre>
+ * --out FILE        where the ONNX model goes
+ * --seed N          data, initialisation and shuffling (default 20251125)
+ * --samples N       training set size (default 64000)
+ * --minutes N       training time budget; sets the number of steps after timing the first 40 (default 40)
+ * --steps N         a fixed number of steps instead (what repeats a run exactly)
+ * --exclude LIB     leave a library out (hutool, easy, kaptcha), for the leave-one-generator-out figure
+ * </pre>
+ */
+public final class TrainCaptchaModel {
+
+	private static final int BATCH = 64;
+
+	private static final float PEAK_RATE = 2e-3f;
+
+	private static final int WARMUP = 300;
+
+	/** Share of the training set per generator: hutool's thin glyphs among dense interference are the hardest. */
+	private static final Map<String, Double> MIX = new LinkedHashMap<>();
+
+	static {
+		MIX.put("hutool-math", 0.24);
+		MIX.put("easy-math", 0.12);
+		MIX.put("kaptcha-math", 0.12);
+		MIX.put("synthetic-math", 0.22);
+		MIX.put("hutool-text", 0.06);
+		MIX.put("easy-text", 0.06);
+		MIX.put("kaptcha-text", 0.06);
+		MIX.put("synthetic-text", 0.12);
+	}
+
+	private TrainCaptchaModel() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = options(args);
+		long seed = Long.parseLong(options.getOrDefault("seed", "20251125"));
+		int samples = Integer.parseInt(options.getOrDefault("samples", "64000"));
+		Duration budget = Duration.ofMinutes(Long.parseLong(options.getOrDefault("minutes", "40")));
+		int fixedSteps = Integer.parseInt(options.getOrDefault("steps", "0"));
+		String excluded = options.getOrDefault("exclude", "");
+		Path out = Path.of(options.getOrDefault("out", "target/captcha.onnx"));
+		long started = System.nanoTime();
+
+		Map<String, CaptchaGenerator> generators = new LinkedHashMap<>();
+		for (String name : MIX.keySet()) {
+			if (!excluded.isEmpty() && name.startsWith(excluded + "-")) {
+				continue;
+			}
+			generators.put(name, name.startsWith("synthetic") ? new SyntheticGenerator(name.endsWith("math"))
+					: Generators.named(name));
+		}
+		log("generators %s, excluded '%s', seed %d", generators.keySet(), excluded, seed);
+		Random random = new Random(seed);
+		Data train = generate(generators, samples, random);
+		log("generated %d training samples in %s", samples, since(started));
+		Map<String, Data> validation = new LinkedHashMap<>();
+		for (CaptchaGenerator generator : Generators.all()) {
+			validation.put(generator.name(), generate(Map.of(generator.name(), generator), 300, new Random(seed + 1)));
+		}
+
+		Engine.getInstance().setRandomSeed((int) seed);
+		CaptchaNet net = new CaptchaNet();
+		try (Model model = Model.newInstance("captcha")) {
+			model.setBlock(net.block);
+			int[] totalSteps = { (fixedSteps > 0) ? fixedSteps : Integer.MAX_VALUE };
+			Tracker rate = (update) -> schedule(update, totalSteps[0]);
+			DefaultTrainingConfig config = new DefaultTrainingConfig(new CtcLoss())
+				.optOptimizer(Optimizer.adam().optLearningRateTracker(rate).build());
+			try (Trainer trainer = model.newTrainer(config)) {
+				trainer.initialize(new Shape(BATCH, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH));
+				long trainStart = System.nanoTime();
+				int step = 0;
+				double lossSum = 0;
+				int epoch = 0;
+				while (step < totalSteps[0]) {
+					int[] order = shuffled(train.size(), random);
+					for (int from = 0; from + BATCH <= order.length && step < totalSteps[0]; from += BATCH) {
+						try (NDManager batch = trainer.getManager().newSubManager()) {
+							int[] indices = Arrays.copyOfRange(order, from, from + BATCH);
+							NDArray x = train.images(batch, indices);
+							NDArray y = Ctc.encode(batch, train.labels(indices));
+							try (GradientCollector collector = trainer.newGradientCollector()) {
+								NDArray prediction = trainer.forward(new NDList(x)).singletonOrThrow();
+								NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(prediction));
+								collector.backward(loss);
+								lossSum += loss.getFloat();
+							}
+							trainer.step();
+						}
+						step++;
+						if (step == 40 && fixedSteps == 0) {
+							Duration perStep = Duration.ofNanos((System.nanoTime() - trainStart) / 40);
+							totalSteps[0] = (int) (budget.toNanos() / perStep.toNanos());
+							log("%d ms per step of %d: %d steps fit in %s", perStep.toMillis(), BATCH, totalSteps[0], budget);
+						}
+						if (step % 100 == 0) {
+							log("step %d/%d loss %.4f rate %.5f (%s)", step, totalSteps[0], lossSum / 100,
+									schedule(step, totalSteps[0]), since(trainStart));
+							lossSum = 0;
+						}
+					}
+					epoch++;
+					log("epoch %d done at step %d: %s", epoch, step, accuracy(trainer, validation));
+				}
+				String trainingTime = since(trainStart);
+				log("trained %d steps (%.1f epochs) in %s", step, step * (double) BATCH / samples, trainingTime);
+
+				Map<String, String> metadata = new LinkedHashMap<>();
+				metadata.put("vocabulary", Vocabulary.CHARS);
+				metadata.put("input", "1x" + Preprocessing.HEIGHT + "x" + Preprocessing.WIDTH + " ink");
+				metadata.put("version", options.getOrDefault("version", "ctc-" + LocalDate.now() + "-s" + seed
+						+ (excluded.isEmpty() ? "" : "-no-" + excluded)));
+				metadata.put("training", String.format(Locale.ROOT,
+						"seed %d, %d samples, %d steps of %d, %s, excluded '%s', DJL %s on %s", seed, samples, step,
+						BATCH, trainingTime, excluded, Engine.getDjlVersion(), Engine.getInstance().getEngineName()));
+				OnnxExport.write(net, metadata, out);
+				log("wrote %s (%d KiB)", out, Files.size(out) / 1024);
+				verifyExport(trainer, out, validation);
+			}
+		}
+		log("done in %s", since(started));
+	}
+
+	/** Linear warm-up, then cosine decay to 1 % of the peak. */
+	private static float schedule(int update, int totalSteps) {
+		if (update < WARMUP) {
+			return PEAK_RATE * (update + 1) / WARMUP;
+		}
+		if (totalSteps == Integer.MAX_VALUE) {
+			return PEAK_RATE;
+		}
+		double progress = Math.min(1.0, (update - WARMUP) / (double) Math.max(1, totalSteps - WARMUP));
+		return (float) (PEAK_RATE * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * progress))));
+	}
+
+	private static String accuracy(Trainer trainer, Map<String, Data> validation) {
+		StringBuilder summary = new StringBuilder();
+		for (Map.Entry<String, Data> entry : validation.entrySet()) {
+			Data data = entry.getValue();
+			int correct = 0;
+			for (int from = 0; from < data.size(); from += BATCH) {
+				int[] indices = range(from, Math.min(data.size(), from + BATCH));
+				try (NDManager batch = trainer.getManager().newSubManager()) {
+					float[] logits = trainer.evaluate(new NDList(data.images(batch, indices))).singletonOrThrow().toFloatArray();
+					for (int i = 0; i < indices.length; i++) {
+						if (Ctc.decode(logits, Vocabulary.classes(), CaptchaNet.STEPS, i).equals(data.labels.get(indices[i]))) {
+							correct++;
+						}
+					}
+				}
+			}
+			summary.append(String.format(Locale.ROOT, "%s %.1f%% ", entry.getKey(), 100.0 * correct / data.size()));
+		}
+		return summary.toString().trim();
+	}
+
+	/** The exported graph must compute what the trained block computes, to float rounding. */
+	private static void verifyExport(Trainer trainer, Path file, Map<String, Data> validation) throws Exception {
+		OrtEnvironment environment = OrtEnvironment.getEnvironment();
+		float maxDifference = 0;
+		int disagreements = 0;
+		int compared = 0;
+		try (OrtSession session = environment.createSession(file.toString(), new OrtSession.SessionOptions())) {
+			for (Data data : validation.values()) {
+				int[] indices = range(0, BATCH);
+				try (NDManager batch = trainer.getManager().newSubManager()) {
+					NDArray images = data.images(batch, indices);
+					float[] djl = trainer.evaluate(new NDList(images)).singletonOrThrow().toFloatArray();
+					try (OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(images.toFloatArray()),
+							new long[] { BATCH, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH });
+							OrtSession.Result result = session.run(Map.of("image", input))) {
+						float[][][] onnx = (float[][][]) result.get(0).getValue();
+						for (int i = 0; i < BATCH; i++) {
+							for (int t = 0; t < CaptchaNet.STEPS; t++) {
+								for (int c = 0; c < Vocabulary.classes(); c++) {
+									float expected = djl[(i * Vocabulary.classes() + c) * CaptchaNet.STEPS + t];
+									maxDifference = Math.max(maxDifference, Math.abs(expected - onnx[i][t][c]));
+								}
+							}
+							if (!Ctc.decode(djl, Vocabulary.classes(), CaptchaNet.STEPS, i).equals(decode(onnx[i]))) {
+								disagreements++;
+							}
+							compared++;
+						}
+					}
+				}
+			}
+		}
+		log("ONNX export vs trained model on %d images: max |logit difference| %.2e, %d decodes differ", compared,
+				maxDifference, disagreements);
+		if (maxDifference > 1e-2 || disagreements > 0) {
+			throw new IllegalStateException("the exported model does not compute what the trained one does");
+		}
+	}
+
+	private static String decode(float[][] logits) {
+		float[] flat = new float[logits.length * logits[0].length];
+		for (int t = 0; t < logits.length; t++) {
+			for (int c = 0; c < logits[t].length; c++) {
+				flat[c * logits.length + t] = logits[t][c];
+			}
+		}
+		return Ctc.decode(flat, logits[0].length, logits.length, 0);
+	}
+
+	private static Data generate(Map<String, CaptchaGenerator> generators, int count, Random random) {
+		List<String> names = new ArrayList<>(generators.keySet());
+		double[] weights = names.stream().mapToDouble((name) -> MIX.getOrDefault(name, 1.0)).toArray();
+		double total = Arrays.stream(weights).sum();
+		Data data = new Data(count);
+		for (int i = 0; i < count; i++) {
+			double pick = random.nextDouble() * total;
+			int g = 0;
+			while (pick >= weights[g] && g < weights.length - 1) {
+				pick -= weights[g++];
+			}
+			Sample sample = generators.get(names.get(g)).next(random);
+			BufferedImage image = (generators.size() > 1) ? Augment.apply(sample.image(), random) : sample.image();
+			data.add(Preprocessing.ink(image), sample.label());
+		}
+		return data;
+	}
+
+	private static int[] shuffled(int size, Random random) {
+		int[] order = range(0, size);
+		for (int i = size - 1; i > 0; i--) {
+			int j = random.nextInt(i + 1);
+			int swap = order[i];
+			order[i] = order[j];
+			order[j] = swap;
+		}
+		return order;
+	}
+
+	private static int[] range(int from, int to) {
+		int[] values = new int[to - from];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = from + i;
+		}
+		return values;
+	}
+
+	private static Map<String, String> options(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		List<String> words = new ArrayList<>();
+		for (String arg : args) {
+			words.addAll(Arrays.asList(arg.trim().split("\\s+")));
+		}
+		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version");
+		for (int i = 0; i < words.size(); i++) {
+			String word = words.get(i);
+			if (word.isEmpty()) {
+				continue;
+			}
+			String key = word.replaceFirst("^--", "");
+			if (!word.startsWith("--") || !known.contains(key) || i + 1 >= words.size()) {
+				throw new IllegalArgumentException("usage: --" + String.join(" V | --", known) + " V; got " + word);
+			}
+			options.put(key, words.get(++i));
+		}
+		return options;
+	}
+
+	private static String since(long start) {
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		return String.format(Locale.ROOT, "%dm%02ds", elapsed.toMinutes(), elapsed.toSecondsPart());
+	}
+
+	private static void log(String format, Object... args) {
+		System.out.printf(Locale.ROOT, "[train] " + format + "%n", args);
+	}
+
+	/** Images as bytes (a float each would need 4 times the memory), labels as text. */
+	private static final class Data {
+
+		private static final int PIXELS = Preprocessing.HEIGHT * Preprocessing.WIDTH;
+
+		private final byte[] pixels;
+
+		private final List<String> labels;
+
+		Data(int capacity) {
+			this.pixels = new byte[capacity * PIXELS];
+			this.labels = new ArrayList<>(capacity);
+		}
+
+		void add(float[] ink, String label) {
+			int offset = this.labels.size() * PIXELS;
+			for (int i = 0; i < PIXELS; i++) {
+				this.pixels[offset + i] = (byte) Math.round(ink[i] * 255);
+			}
+			this.labels.add(label);
+		}
+
+		int size() {
+			return this.labels.size();
+		}
+
+		NDArray images(NDManager manager, int[] indices) {
+			float[] batch = new float[indices.length * PIXELS];
+			for (int i = 0; i < indices.length; i++) {
+				int offset = indices[i] * PIXELS;
+				for (int p = 0; p < PIXELS; p++) {
+					batch[i * PIXELS + p] = (this.pixels[offset + p] & 0xff) / 255f;
+				}
+			}
+			return manager.create(batch, new Shape(indices.length, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH));
+		}
+
+		List<String> labels(int[] indices) {
+			List<String> batch = new ArrayList<>(indices.length);
+			for (int index : indices) {
+				batch.add(this.labels.get(index));
+			}
+			return batch;
+		}
+
+	}
+
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmarks captcha-service as a client sees it, and writes what it measured to .run/bench-captcha/:
+#   - full-string accuracy per captcha library on fresh captchas (a seed training and tests never use),
+#     uploaded one by one over HTTP, with the latency of each request (p50/p99)
+#   - the service's resident memory (RSS) after the run, and the size of its jar
+#   - leave-one-generator-out: with --logo MODEL:LIBRARY, a second instance serves MODEL (trained with
+#     --exclude LIBRARY) and is measured on LIBRARY's captchas only
+#
+#   scripts/bench-captcha.sh [--count N] [--logo captcha-trainer/target/runs/captcha-no-kaptcha.onnx:kaptcha]
+#
+# Needs the trainer's classpath (Maven profile "train"): the first run downloads DJL and libtorch (~150 MB).
+# Everything runs at nice 19 with one inference thread, so it can share a machine with other work.
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+
+COUNT=1000
+LOGO=()
+while (($#)); do
+  case $1 in
+    --count) COUNT=$2; shift ;;
+    --logo) LOGO+=("$2"); shift ;;
+    *) die "unknown argument $1 (see the header of $0)" ;;
+  esac
+  shift
+done
+
+OUT="$ROOT/.run/bench-captcha"
+RUN="$OUT/run"
+mkdir -p "$OUT"
+JAR="$ROOT/captcha-service/target/captcha-service.jar"
+RESULTS="$OUT/results.md"
+: >"$RESULTS"
+trap 'stop_processes "$RUN"' EXIT
+
+step "Building captcha-service and the benchmark client"
+(cd "$ROOT" && mvn -B -q -ntp -DskipTests install -pl mesh-common,captcha-core,captcha-service) >"$OUT/build.log" 2>&1 \
+  || die "build failed; see $OUT/build.log"
+(cd "$ROOT" && mvn -B -q -ntp -Ptrain -DskipTests install -pl captcha-trainer) >>"$OUT/build.log" 2>&1 \
+  || die "build failed; see $OUT/build.log"
+
+# serve NAME PORT [--captcha.model=...]: starts the jar, waits until it is ready
+serve() {
+  local name=$1 port=$2
+  shift 2
+  start_process "$RUN" "$name" "$OUT/$name.log" nice -n 19 java -Xmx256m -XX:+UseSerialGC -jar "$JAR" \
+    --server.port="$port" --server.address=127.0.0.1 --captcha.inference-threads=1 "$@"
+  wait_until "$name ready" 120 http_ok "http://127.0.0.1:$port/actuator/health/readiness" \
+    || die "$name did not start; see $OUT/$name.log"
+}
+
+bench() {
+  (cd "$ROOT" && nice -n 19 mvn -B -q -ntp -Ptrain -pl captcha-trainer exec:exec@bench \
+    -Dbench.args="--out $RESULTS --count $COUNT $*") 2>&1 | grep -v '^\[INFO\]' || die "benchmark client failed"
+}
+
+step "captcha-service with the committed model, $COUNT captchas per library"
+serve captcha-bench 18090
+bench --url http://127.0.0.1:18090 --label captcha.onnx
+pid=$(<"$RUN/pids/captcha-bench.pid")
+# the JVM is a child of nice: its RSS is what the service holds after serving every request above
+jvm=$(pgrep -P "$pid" java || echo "$pid")
+rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$jvm/status")
+jar_bytes=$(stat -c %s "$JAR")
+model_bytes=$(stat -c %s "$ROOT/captcha-service/src/main/resources/model/captcha.onnx")
+{
+  echo
+  echo "RSS after the run: $((rss_kib / 1024)) MiB (-Xmx256m). captcha-service.jar: $((jar_bytes / 1024 / 1024)) MiB; model: $((model_bytes / 1024)) KiB."
+} | tee -a "$RESULTS"
+stop_processes "$RUN"
+
+for entry in "${LOGO[@]}"; do
+  model=${entry%%:*}
+  library=${entry##*:}
+  [[ -f $model ]] || die "no model $model (train it with --exclude $library, see docs/13-captcha-service.md)"
+  step "Leave-one-generator-out: $model on $library"
+  serve captcha-logo 18091 --captcha.model="file:$(cd "$(dirname "$model")" && pwd)/$(basename "$model")"
+  bench --url http://127.0.0.1:18091 --label "without-$library" --generators "$library-math,$library-text"
+  stop_processes "$RUN"
+done
+
+step "Results ($RESULTS)"
+cat "$RESULTS"
