@@ -6,11 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -108,23 +104,7 @@ class LoadBalancingTest {
 	}
 
 	private static List<Proxied.Response> concurrently(int count, int threads) {
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		try {
-			List<Future<Proxied.Response>> futures = IntStream.range(0, count)
-				.mapToObj(i -> pool.submit(() -> Proxied.get(DATA, Map.of())))
-				.toList();
-			return futures.stream().map(f -> {
-				try {
-					return f.get();
-				}
-				catch (Exception ex) {
-					throw new AssertionError(ex);
-				}
-			}).toList();
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		return Traffic.parallel(count, threads, () -> Proxied.get(DATA, Map.of()));
 	}
 
 	private static void assertEvenSplit(String policy, List<Proxied.Response> results) {

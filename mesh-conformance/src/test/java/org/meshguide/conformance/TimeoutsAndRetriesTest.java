@@ -142,25 +142,11 @@ class TimeoutsAndRetriesTest {
 	}
 
 	private static List<Timed> timed(int n) {
-		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-		try {
-			List<java.util.concurrent.Future<Timed>> futures = IntStream.range(0, n).mapToObj(i -> pool.submit(() -> {
-				long start = System.nanoTime();
-				Proxied.Response response = Proxied.get(DATA, Map.of());
-				return new Timed(response, Duration.ofNanos(System.nanoTime() - start).toMillis());
-			})).toList();
-			return futures.stream().map(f -> {
-				try {
-					return f.get();
-				}
-				catch (Exception ex) {
-					throw new AssertionError(ex);
-				}
-			}).toList();
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		return Traffic.parallel(n, 4, () -> {
+			long start = System.nanoTime();
+			Proxied.Response response = Proxied.get(DATA, Map.of());
+			return new Timed(response, Duration.ofNanos(System.nanoTime() - start).toMillis());
+		});
 	}
 
 	private static List<Proxied.Response> calls(int n) {

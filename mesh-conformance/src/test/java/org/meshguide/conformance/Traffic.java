@@ -57,6 +57,28 @@ final class Traffic {
 		}
 	}
 
+	/** Runs {@code task} {@code count} times on {@code threads} threads and returns the results in order. */
+	static <T> List<T> parallel(int count, int threads, java.util.concurrent.Callable<T> task) {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<T>> futures = new ArrayList<>(count);
+			for (int i = 0; i < count; i++) {
+				futures.add(pool.submit(task));
+			}
+			List<T> results = new ArrayList<>(count);
+			for (Future<T> future : futures) {
+				results.add(future.get());
+			}
+			return results;
+		}
+		catch (Exception ex) {
+			throw new AssertionError("sending traffic failed: " + ex, ex);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
 	/** {@code count} requests over {@code concurrency} connections. */
 	static List<Result> send(int count, int concurrency, URI uri, Map<String, String> headers) {
 		List<Result> results = Collections.synchronizedList(new ArrayList<>(count));
