@@ -139,7 +139,9 @@ def run(update, only):
         if "_setup" in defined:
             driver.append("_setup >/dev/null 2>&1 || { echo '::setup-failed'; exit 1; }")
         for function in funcs:
-            driver.append(f"echo '::begin {function}'; ( set -o pipefail; {function} ) 2>&1; echo \"::end {function} $?\"")
+            # the newline: output without a final one (curl's JSON) must not swallow the end marker
+            driver.append(f"echo '::begin {function}'; ( set -o pipefail; {function} ) 2>&1; status=$?; echo; "
+                          f"echo \"::end {function} $status\"")
         if "_cleanup" in defined:
             driver.append("_cleanup >/dev/null 2>&1")
         print(f"==> {path.relative_to(ROOT)} ({len(funcs)} snippets)", flush=True)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The four apps and Zipkin as plain local processes, without a mesh: the Spring Cloud-style baseline the
+# The five apps and Zipkin as plain local processes, without a mesh: the Spring Cloud-style baseline the
 # guide starts from, and the quickest way to see the chain, the trace and the ConfigMap hot reload.
 #
 #   scripts/local.sh up       build if needed, start Zipkin and the apps, wait until healthy, print a summary
@@ -25,6 +25,7 @@ JAVA_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 # name:module:http-port:extra args
 APPS=(
   "data-service:data-service:8083:--data.config-file=$CONFIG_DIR/config-data.json"
+  "captcha-service:captcha-service:8084:"
   "business-v1:business-v1:8081:--business.echo.port=9001"
   "business-v2:business-v2:8082:--business.echo.port=9002 --business.data.url=http://127.0.0.1:8083"
   "gateway-service:gateway-service:8080:"
@@ -47,17 +48,17 @@ up() {
     v2) business_port=8082 ;;
     *) die "BUSINESS_VERSION must be v1 or v2, not '${BUSINESS_VERSION}'" ;;
   esac
-  APPS[3]="gateway-service:gateway-service:8080:--gateway.business.url=http://127.0.0.1:$business_port"
+  APPS[4]="gateway-service:gateway-service:8080:--gateway.business.url=http://127.0.0.1:$business_port --gateway.captcha.url=http://127.0.0.1:8084"
 
   step "Checking ports"
   local app port busy=""
-  for port in 9411 8080 8081 8082 8083 9001 9002; do
+  for port in 9411 8080 8081 8082 8083 8084 9001 9002; do
     if port_in_use 127.0.0.1 "$port"; then busy="$busy $port"; fi
   done
   [[ -z $busy ]] || die "ports in use on 127.0.0.1:$busy (is it already up? try: $0 status / $0 down)"
 
   step "Building the apps"
-  build_jars data-service business-v1 business-v2 gateway-service
+  build_jars data-service captcha-service business-v1 business-v2 gateway-service
   step "Zipkin"
   mkdir -p "$ROOT/.run"
   ensure_zipkin
@@ -105,13 +106,14 @@ summary() {
   local failed=$1
   echo
   if [[ -z $failed ]]; then
-    step "Up: Zipkin and 4 apps (gateway -> business-${BUSINESS_VERSION:-v2}$([[ ${BUSINESS_VERSION:-v2} == v2 ]] && echo ' -> data-service'))"
+    step "Up: Zipkin and 5 apps (gateway -> business-${BUSINESS_VERSION:-v2}$([[ ${BUSINESS_VERSION:-v2} == v2 ]] && echo ' -> data-service'), gateway -> captcha-service)"
   else
     step "Started with failures:$failed"
     for name in $failed; do warn "$name: see $LOGS/$name.log"; done
   fi
   cat <<TXT
     Try it     curl -s http://127.0.0.1:8080/
+    Captcha    curl -s -F img=@captcha.png http://127.0.0.1:8080/anticaptcha/math
     Zipkin UI  http://127.0.0.1:9411/zipkin/
     Hot reload edit a copy of k8s/base/data-service/config-data.json, then
                scripts/configmap-swap.sh $CONFIG_DIR /path/to/config-data.json
@@ -129,7 +131,7 @@ down() {
 
 status() {
   local name any=""
-  for name in zipkin data-service business-v1 business-v2 gateway-service; do
+  for name in zipkin data-service captcha-service business-v1 business-v2 gateway-service; do
     if process_alive "$RUN" "$name"; then
       printf '    %-15s running (pid %s)\n' "$name" "$(<"$RUN/pids/$name.pid")"
       any=1

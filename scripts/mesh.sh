@@ -90,7 +90,7 @@ up() {
 
   if [[ -z $standins ]]; then
     step "Building the apps (mvn package, only when a jar is missing or stale)"
-    build_jars gateway-service business-v1 business-v2 data-service
+    build_jars gateway-service business-v1 business-v2 data-service captcha-service
   fi
 
   step "Generating config from mesh/topology.yaml into $CFG"
@@ -181,6 +181,7 @@ summary() {
   plan
   cat <<TXT
     Try it       curl -s $GATEWAY_URL/        (ingress Envoy -> gateway-service sidecar -> app -> ...)
+    Captcha      curl -s -F img=@captcha-service/src/test/resources/captcha/easy-arithmetic-3x4.png $GATEWAY_URL/anticaptcha/math
     Zipkin UI    $ZIPKIN_URL/zipkin/
     istiod       $ISTIOD_DEBUG/debug  (syncz, configz, config_dump?proxyID=gateway-service.default)
     Envoy admin

@@ -51,7 +51,10 @@ stage istio-validate bash scripts/validate-istio.sh
 conformance() {
   bash scripts/mesh.sh up || return 1
   local status=0
-  mvn -B -ntp -Pmesh -pl mesh-conformance test || status=1
+  # -am builds captcha-core (the tests upload captchas with its ImageUpload); -Dtest keeps its unit tests,
+  # already run by the maven stage, out of this stage
+  mvn -B -ntp -Pmesh -pl mesh-conformance -am test -Dtest='org.meshguide.conformance.*Test' \
+    -Dsurefire.failIfNoSpecifiedTests=false || status=1
   python3 scripts/docs-snippets.py run || status=1
   bash scripts/mesh.sh down
   return $status

@@ -11,6 +11,12 @@ echo "x-request-id: $id"
 scripts/zipkin-trace.py "$id"
 }
 
+snip_trace_captcha_upload() {
+id=$(curl -s -o /dev/null -D - -F img=@captcha-service/src/test/resources/captcha/easy-arithmetic-3x4.png http://127.0.0.1:8000/anticaptcha/math | tr -d '\r' | awk -F': ' 'tolower($1) == "x-request-id" {print $2}')
+echo "x-request-id: $id"
+scripts/zipkin-trace.py "$id"
+}
+
 _cleanup() {
 scripts/mesh.sh reset
 }

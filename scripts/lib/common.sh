@@ -62,7 +62,9 @@ build_jars() {
   local module stale=""
   for module in "$@"; do
     local jar="$ROOT/$module/target/$module.jar"
-    if [[ ! -f $jar ]] || [[ -n $(find "$ROOT/$module/src" "$ROOT/mesh-common/src" "$ROOT/pom.xml" "$ROOT/$module/pom.xml" -newer "$jar" -type f -print -quit) ]]; then
+    local sources=("$ROOT/$module/src" "$ROOT/mesh-common/src" "$ROOT/pom.xml" "$ROOT/$module/pom.xml")
+    [[ $module != captcha-service ]] || sources+=("$ROOT/captcha-core/src")
+    if [[ ! -f $jar ]] || [[ -n $(find "${sources[@]}" -newer "$jar" -type f -print -quit) ]]; then
       stale="$stale $module"
     fi
   done

@@ -1,6 +1,5 @@
 package org.meshguide.it;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -21,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpServer;
+import org.meshguide.captcha.core.ImageUpload;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -197,16 +197,7 @@ class CaptchaIT {
 	}
 
 	private static HttpResponse<String> upload(AppProcess app, String path, byte[] content, Map<String, String> headers) {
-		String boundary = "----meshguide" + randomHex(8);
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
-		body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"img\"; filename=\"math.png\"\r\n"
-				+ "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-		body.writeBytes(content);
-		body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-		HttpRequest.Builder request = HttpRequest.newBuilder(app.url().resolve(path))
-			.timeout(Duration.ofSeconds(30))
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+		HttpRequest.Builder request = ImageUpload.png(content).post(app.url().resolve(path)).timeout(Duration.ofSeconds(30));
 		headers.forEach(request::header);
 		return Http.send(request.build());
 	}

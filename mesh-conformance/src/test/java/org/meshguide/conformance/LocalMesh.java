@@ -26,7 +26,7 @@ final class LocalMesh {
 	/** Every Envoy's admin endpoint (mesh/topology.yaml: the sidecars and the ingress gateway). */
 	static final List<URI> ENVOY_ADMINS = java.util.Arrays
 		.stream(System.getProperty("mesh.envoy.admins",
-				"127.0.10.1,127.0.10.2,127.0.10.3,127.0.10.4,127.0.10.5,127.0.10.100")
+				"127.0.10.1,127.0.10.2,127.0.10.3,127.0.10.4,127.0.10.5,127.0.10.6,127.0.10.100")
 			.split(","))
 		.map(address -> URI.create("http://" + address.strip() + ":15000"))
 		.toList();

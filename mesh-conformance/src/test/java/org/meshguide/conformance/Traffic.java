@@ -43,13 +43,17 @@ final class Traffic {
 	static Result get(URI uri, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
 		headers.forEach(request::header);
+		return send(request.build());
+	}
+
+	static Result send(HttpRequest request) {
 		long start = System.nanoTime();
 		try {
-			HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
 			return new Result(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - start));
 		}
 		catch (IOException ex) {
-			throw new AssertionError("request to " + uri + " failed: " + ex, ex);
+			throw new AssertionError("request to " + request.uri() + " failed: " + ex, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

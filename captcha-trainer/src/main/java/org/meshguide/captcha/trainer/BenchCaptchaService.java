@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
+import org.meshguide.captcha.core.ImageUpload;
 import org.meshguide.captcha.core.gen.CaptchaGenerator;
 import org.meshguide.captcha.core.gen.Generators;
 import org.meshguide.captcha.core.gen.Sample;
@@ -124,16 +125,9 @@ public final class BenchCaptchaService {
 	}
 
 	private static HttpResponse<String> post(HttpClient client, String url, String profile, byte[] image) {
-		String boundary = "----bench" + System.nanoTime();
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
-		body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"img\"; filename=\"c.png\"\r\n"
-				+ "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-		body.writeBytes(image);
-		body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/anticaptcha/" + profile))
+		HttpRequest request = ImageUpload.png(image)
+			.post(URI.create(url + "/anticaptcha/" + profile))
 			.timeout(Duration.ofSeconds(30))
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
 			.build();
 		try {
 			return client.send(request, HttpResponse.BodyHandlers.ofString());
