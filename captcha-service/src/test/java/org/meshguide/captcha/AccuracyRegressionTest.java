@@ -1,5 +1,6 @@
 package org.meshguide.captcha;
 
+import java.util.Locale;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The model, its preprocessing and decoding together, on captchas rendered now with a fixed seed that
- * training never used. Thresholds sit a few points under the benchmark (docs/13-captcha-service.md), so a
- * broken model, a preprocessing change or a decoding bug fails the build, while the libraries' own
- * unseedable randomness does not.
+ * training never used, 200 per generator. Each threshold sits about 3 standard errors (at n = 200) under the
+ * benchmarked figure of docs/13-captcha-service.md, so a broken model, a preprocessing change or a decoding bug
+ * fails the build, while the libraries' own unseedable randomness does not.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class AccuracyRegressionTest {
@@ -33,12 +34,13 @@ class AccuracyRegressionTest {
 
 	@ParameterizedTest(name = "{0}: at least {3} % of {2}")
 	@CsvSource({
-			"hutool-math,  math, 200, 88",
-			"easy-math,    math, 200, 81",
-			"kaptcha-math, math, 200, 77",
-			"hutool-text,  text, 200, 50",
-			"easy-text,    text, 200, 42",
-			"kaptcha-text, text, 200, 57" })
+			"hutool-math,       math, 200, 95",
+			"easy-math,         math, 200, 87",
+			"easy-math:actionj, math, 200, 97",
+			"kaptcha-math,      math, 200, 90",
+			"hutool-text,       text, 200, 70",
+			"easy-text,         text, 200, 81",
+			"kaptcha-text,      text, 200, 79" })
 	void readsFreshCaptchasOfEveryLibrary(String generatorName, String profileName, int count, double minimumPercent) {
 		CaptchaGenerator generator = Generators.named(generatorName);
 		Profiles.Profile profile = this.profiles.get(profileName);
@@ -52,7 +54,11 @@ class AccuracyRegressionTest {
 				correct++;
 			}
 		}
-		assertThat(100.0 * correct / count).as("%s full-string accuracy", generatorName).isGreaterThanOrEqualTo(minimumPercent);
+		double percent = 100.0 * correct / count;
+		// in the build log, so a new model's thresholds are set from what it measured
+		System.out.printf(Locale.ROOT, "[accuracy] %s: %.1f %% of %d (threshold %.0f %%)%n", generatorName, percent, count,
+				minimumPercent);
+		assertThat(percent).as("%s full-string accuracy", generatorName).isGreaterThanOrEqualTo(minimumPercent);
 	}
 
 }

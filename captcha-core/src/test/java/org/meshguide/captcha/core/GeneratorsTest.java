@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class GeneratorsTest {
 
 	@ParameterizedTest
-	@ValueSource(strings = { "hutool-math", "easy-math", "kaptcha-math", "hutool-text", "easy-text", "kaptcha-text" })
+	@ValueSource(strings = { "hutool-math", "easy-math", "kaptcha-math", "hutool-text", "easy-text", "kaptcha-text",
+			"easy-math:fresnel", "easy-text:actionj" })
 	void rendersImagesWithLabelsTheModelCanOutput(String name) {
 		CaptchaGenerator generator = Generators.named(name);
 		Random random = new Random(42);
@@ -38,6 +39,15 @@ class GeneratorsTest {
 	void theSameSeedGivesTheSameTexts() {
 		CaptchaGenerator generator = Generators.named("hutool-math");
 		assertThat(generator.next(new Random(7)).label()).isEqualTo(generator.next(new Random(7)).label());
+	}
+
+	@Test
+	void aFixedEasyCaptchaFontKeepsTheTextsOfTheSameSeed() {
+		assertThat(Generators.named("easy-math:ransom").next(new Random(7)).label())
+			.isEqualTo(Generators.named("easy-math").next(new Random(7)).label());
+		assertThat(Generators.named("easy-math:ransom").name()).isEqualTo("easy-math:ransom");
+		assertThatIllegalArgumentException().isThrownBy(() -> Generators.named("easy-math:comic"))
+			.withMessageContaining("fresnel");
 	}
 
 	@Test

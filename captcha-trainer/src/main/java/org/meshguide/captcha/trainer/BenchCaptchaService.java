@@ -33,7 +33,7 @@ import org.meshguide.captcha.core.gen.Sample;
  * captchas (a seed neither training nor the tests use) uploaded one at a time as PNG; full-string accuracy
  * (the whole reading right, or it counts as wrong), for arithmetic captchas also whether the expression was
  * right whatever became of the "=?" after it (the answer is then right), and the latency of each request.
- * Appends a Markdown table to --out.
+ * Appends a Markdown table to --out, and the first misreadings of each generator (what to work on next).
  * <pre>
  * --url URL            the service (default http://127.0.0.1:8080)
  * --count N            captchas per generator (default 1000)
@@ -50,6 +50,8 @@ public final class BenchCaptchaService {
 	private static final Pattern ELAPSED = Pattern.compile("\"elapsedMs\":([0-9.]+)");
 
 	private static final int WARMUP = 50;
+
+	private static final int MISREAD_EXAMPLES = 8;
 
 	private BenchCaptchaService() {
 	}
@@ -79,12 +81,14 @@ public final class BenchCaptchaService {
 						+ "|---|---|---|---|---|---|---|%n"));
 		List<Double> all = new ArrayList<>();
 		List<Double> inService = new ArrayList<>();
+		StringBuilder misread = new StringBuilder();
 		for (CaptchaGenerator generator : generators) {
-			String profile = generator.name().endsWith("math") ? "math" : "text";
+			String profile = generator.name().contains("-math") ? "math" : "text";
 			Random random = new Random(seed);
 			int correct = 0;
 			int expressionRight = 0;
 			List<Double> latencies = new ArrayList<>(count);
+			List<String> examples = new ArrayList<>();
 			for (int i = 0; i < count; i++) {
 				Sample sample = generator.next(random);
 				byte[] image = png(sample);
@@ -96,9 +100,15 @@ public final class BenchCaptchaService {
 				if (elapsed.find()) {
 					inService.add(Double.parseDouble(elapsed.group(1)));
 				}
-				if (response.statusCode() == 200 && text.find()) {
-					correct += text.group(1).equals(sample.label()) ? 1 : 0;
-					expressionRight += withoutSuffix(text.group(1)).equals(withoutSuffix(sample.label())) ? 1 : 0;
+				String reading = text.find() ? text.group(1) : "HTTP " + response.statusCode();
+				if (response.statusCode() == 200 && reading.equals(sample.label())) {
+					correct++;
+				}
+				if (response.statusCode() == 200 && withoutSuffix(reading).equals(withoutSuffix(sample.label()))) {
+					expressionRight++;
+				}
+				else if (examples.size() < MISREAD_EXAMPLES) {
+					examples.add("`" + sample.label() + "` → `" + reading + "`");
 				}
 			}
 			all.addAll(latencies);
@@ -109,11 +119,15 @@ public final class BenchCaptchaService {
 					percentile(latencies, 99));
 			System.out.print(row);
 			table.append(row);
+			misread.append(String.format(Locale.ROOT, "- %s %s: %s%n", label, generator.name(),
+					examples.isEmpty() ? "none" : String.join(", ", examples)));
 		}
 		table.append(String.format(Locale.ROOT,
 				"%nAll %d requests: p50 %.1f ms, p99 %.1f ms through HTTP (one client, sequential, PNG); inside the service"
 						+ " (decode, preprocess, infer, read, compute) p50 %.2f ms, p99 %.2f ms.%n",
 				all.size(), percentile(all, 50), percentile(all, 99), percentile(inService, 50), percentile(inService, 99)));
+		table.append(String.format(Locale.ROOT, "%nThe first misreadings (expression wrong) of each generator:%n%n"))
+			.append(misread);
 		System.out.print(table);
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		Files.writeString(out, table, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -159,7 +173,7 @@ public final class BenchCaptchaService {
 	}
 
 	private static String option(List<String> words, String name, String fallback) {
-		int index = words.indexOf("--" + name);
+		int index = words.lastIndexOf("--" + name);
 		return (index >= 0 && index + 1 < words.size()) ? words.get(index + 1) : fallback;
 	}
 

@@ -15,16 +15,17 @@ import org.meshguide.captcha.core.Vocabulary;
 
 /**
  * The model: a CNN that reads the 48 × 160 ink image column by column and says, for each of 40 columns,
- * which character (or none) it sees there; CTC turns those 40 guesses into the text. No recurrent layer: a
- * captcha is short, and each column's receptive field (about 40 input pixels wide) already covers a glyph and
- * its neighbours. About 37 M multiply-adds per image: a training step of 64 takes about half a second on one
- * core. That keeps the ONNX graph to operators every runtime has (Conv, Relu, MaxPool).
+ * which character (or none) it sees there; CTC turns those 40 guesses into the text. No recurrent layer: two
+ * 1 × 5 convolutions along the columns give each column the context a BiLSTM would (about 100 input pixels:
+ * a glyph and both neighbours, which is what tells a thin "-" from interference and keeps CTC from dropping
+ * it) while the ONNX graph keeps to operators every runtime has (Conv, Relu, MaxPool). About 44 M
+ * multiply-adds per image.
  *
  * <pre>
  * [N,1,48,160] conv16 pool2×2 → conv32 pool2×2 → conv64 pool2×1 → conv96 pool2×1 → [N,96,3,40]
- *              conv 3×3 no vertical padding → [N,128,1,40] → dropout → conv 1×1 → [N,classes,1,40]
+ *              conv 3×3 no vertical padding → [N,128,1,40] → 2 × conv 1×5 → dropout → conv 1×1 → [N,classes,1,40]
  * </pre>
- * Each conv is 3×3 + batch norm + ReLU; the exporter folds every batch norm into its conv.
+ * Each conv is followed by batch norm + ReLU; the exporter folds every batch norm into its conv.
  */
 final class CaptchaNet {
 
@@ -44,6 +45,8 @@ final class CaptchaNet {
 		convolution(64, new Shape(1, 1), new Shape(2, 1));
 		convolution(96, new Shape(1, 1), new Shape(2, 1));
 		convolution(128, new Shape(0, 1), null);
+		convolution(128, new Shape(1, 5), new Shape(0, 2), null);
+		convolution(128, new Shape(1, 5), new Shape(0, 2), null);
 		this.block.add(Dropout.builder().optRate(0.2f).build());
 		Conv2d output = Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(Vocabulary.classes()).build();
 		this.block.add(output);
@@ -51,8 +54,12 @@ final class CaptchaNet {
 	}
 
 	private void convolution(int filters, Shape padding, Shape pool) {
+		convolution(filters, new Shape(3, 3), padding, pool);
+	}
+
+	private void convolution(int filters, Shape kernel, Shape padding, Shape pool) {
 		Conv2d conv = Conv2d.builder()
-			.setKernelShape(new Shape(3, 3))
+			.setKernelShape(kernel)
 			.optPadding(padding)
 			.setFilters(filters)
 			.build();

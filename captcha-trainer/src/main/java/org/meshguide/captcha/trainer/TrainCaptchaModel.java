@@ -1,6 +1,10 @@
 package org.meshguide.captcha.trainer;
 
 import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -41,11 +49,17 @@ import org.meshguide.captcha.core.gen.Sample;
  * <pre>
  * --out FILE        where the ONNX model goes
  * --seed N          data, initialisation and shuffling (default 20251125)
- * --samples N       training set size (default 64000)
- * --minutes N       training time budget; sets the number of steps after timing the first 40 (default 40)
- * --steps N         a fixed number of steps instead (what repeats a run exactly)
+ * --samples N       training set size (default 128000)
+ * --minutes N       training time budget: the learning rate decays over wall-clock time and training stops
+ *                   when it is spent, so a busy machine gets fewer steps, not a later finish (default 40)
+ * --steps N         a fixed number of steps instead (what repeats a run exactly, with --threads 1)
  * --exclude LIB     leave a library out (hutool, easy, kaptcha), for the leave-one-generator-out figure
+ * --threads N       threads for data generation (default 2); libtorch's own threads are set by the pom
+ * --resume DIR      start from the parameters a previous run saved in DIR instead of random ones
+ * --checkpoint DIR  where this run saves its parameters for a later --resume (default target/checkpoint)
  * </pre>
+ * Data generation is seeded per block of {@value #BLOCK} samples, so the data set does not depend on the
+ * number of threads.
  */
 public final class TrainCaptchaModel {
 
@@ -55,18 +69,20 @@ public final class TrainCaptchaModel {
 
 	private static final int WARMUP = 300;
 
+	private static final int BLOCK = 1000;
+
 	/** Share of the training set per generator: hutool's thin glyphs among dense interference are the hardest. */
 	private static final Map<String, Double> MIX = new LinkedHashMap<>();
 
 	static {
-		MIX.put("hutool-math", 0.24);
-		MIX.put("easy-math", 0.12);
-		MIX.put("kaptcha-math", 0.12);
+		MIX.put("hutool-math", 0.26);
+		MIX.put("easy-math", 0.20);
+		MIX.put("kaptcha-math", 0.14);
 		MIX.put("synthetic-math", 0.22);
-		MIX.put("hutool-text", 0.06);
-		MIX.put("easy-text", 0.06);
-		MIX.put("kaptcha-text", 0.06);
-		MIX.put("synthetic-text", 0.12);
+		MIX.put("hutool-text", 0.04);
+		MIX.put("easy-text", 0.04);
+		MIX.put("kaptcha-text", 0.04);
+		MIX.put("synthetic-text", 0.06);
 	}
 
 	private TrainCaptchaModel() {
@@ -75,47 +91,54 @@ public final class TrainCaptchaModel {
 	public static void main(String[] args) throws Exception {
 		Map<String, String> options = options(args);
 		long seed = Long.parseLong(options.getOrDefault("seed", "20251125"));
-		int samples = Integer.parseInt(options.getOrDefault("samples", "64000"));
+		int samples = Integer.parseInt(options.getOrDefault("samples", "128000"));
+		int threads = Integer.parseInt(options.getOrDefault("threads", "2"));
 		Duration budget = Duration.ofMinutes(Long.parseLong(options.getOrDefault("minutes", "40")));
 		int fixedSteps = Integer.parseInt(options.getOrDefault("steps", "0"));
 		String excluded = options.getOrDefault("exclude", "");
 		Path out = Path.of(options.getOrDefault("out", "target/captcha.onnx"));
+		Path checkpoint = Path.of(options.getOrDefault("checkpoint", "target/checkpoint"));
 		long started = System.nanoTime();
 
-		Map<String, CaptchaGenerator> generators = new LinkedHashMap<>();
-		for (String name : MIX.keySet()) {
-			if (!excluded.isEmpty() && name.startsWith(excluded + "-")) {
-				continue;
-			}
-			generators.put(name, name.startsWith("synthetic") ? new SyntheticGenerator(name.endsWith("math"))
-					: Generators.named(name));
-		}
-		log("generators %s, excluded '%s', seed %d", generators.keySet(), excluded, seed);
-		Random random = new Random(seed);
-		Data train = generate(generators, samples, random);
+		List<String> names = MIX.keySet()
+			.stream()
+			.filter((name) -> excluded.isEmpty() || !name.startsWith(excluded + "-"))
+			.toList();
+		log("generators %s, excluded '%s', seed %d, %d threads", names, excluded, seed, threads);
+		Data train = generate(names, true, samples, seed, threads);
 		log("generated %d training samples in %s", samples, since(started));
 		Map<String, Data> validation = new LinkedHashMap<>();
 		for (CaptchaGenerator generator : Generators.all()) {
-			validation.put(generator.name(), generate(Map.of(generator.name(), generator), 300, new Random(seed + 1)));
+			validation.put(generator.name(), generate(List.of(generator.name()), false, 300, seed + 1, threads));
 		}
+		Random random = new Random(seed);
 
 		Engine.getInstance().setRandomSeed((int) seed);
 		CaptchaNet net = new CaptchaNet();
 		try (Model model = Model.newInstance("captcha")) {
 			model.setBlock(net.block);
-			int[] totalSteps = { (fixedSteps > 0) ? fixedSteps : Integer.MAX_VALUE };
-			Tracker rate = (update) -> schedule(update, totalSteps[0]);
+			long budgetNanos = budget.toNanos();
+			long[] trainStart = { System.nanoTime() };
+			Tracker rate = (update) -> schedule(update, (fixedSteps > 0) ? update / (double) fixedSteps
+					: (System.nanoTime() - trainStart[0]) / (double) budgetNanos);
 			DefaultTrainingConfig config = new DefaultTrainingConfig(new CtcLoss())
 				.optOptimizer(Optimizer.adam().optLearningRateTracker(rate).build());
 			try (Trainer trainer = model.newTrainer(config)) {
 				trainer.initialize(new Shape(BATCH, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH));
-				long trainStart = System.nanoTime();
+				if (options.containsKey("resume")) {
+					Path resume = Path.of(options.get("resume"), "captcha.params");
+					try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(resume)))) {
+						net.block.loadParameters(trainer.getManager(), in);
+					}
+					log("resumed from %s: %s", resume, accuracy(trainer, validation));
+				}
+				trainStart[0] = System.nanoTime();
 				int step = 0;
 				double lossSum = 0;
 				int epoch = 0;
-				while (step < totalSteps[0]) {
+				while (!done(step, fixedSteps, trainStart[0], budgetNanos)) {
 					int[] order = shuffled(train.size(), random);
-					for (int from = 0; from + BATCH <= order.length && step < totalSteps[0]; from += BATCH) {
+					for (int from = 0; from + BATCH <= order.length && !done(step, fixedSteps, trainStart[0], budgetNanos); from += BATCH) {
 						try (NDManager batch = trainer.getManager().newSubManager()) {
 							int[] indices = Arrays.copyOfRange(order, from, from + BATCH);
 							NDArray x = train.images(batch, indices);
@@ -129,31 +152,35 @@ public final class TrainCaptchaModel {
 							trainer.step();
 						}
 						step++;
-						if (step == 40 && fixedSteps == 0) {
-							Duration perStep = Duration.ofNanos((System.nanoTime() - trainStart) / 40);
-							totalSteps[0] = (int) (budget.toNanos() / perStep.toNanos());
-							log("%d ms per step of %d: %d steps fit in %s", perStep.toMillis(), BATCH, totalSteps[0], budget);
-						}
 						if (step % 100 == 0) {
-							log("step %d/%d loss %.4f rate %.5f (%s)", step, totalSteps[0], lossSum / 100,
-									schedule(step, totalSteps[0]), since(trainStart));
+							log("step %d loss %.4f rate %.5f (%s, %d ms per step)", step, lossSum / 100,
+									rate.getNewValue(step), since(trainStart[0]),
+									(System.nanoTime() - trainStart[0]) / 1_000_000 / step);
 							lossSum = 0;
 						}
 					}
 					epoch++;
 					log("epoch %d done at step %d: %s", epoch, step, accuracy(trainer, validation));
 				}
-				String trainingTime = since(trainStart);
+				String trainingTime = since(trainStart[0]);
+				Files.createDirectories(checkpoint);
+				try (DataOutputStream save = new DataOutputStream(new BufferedOutputStream(
+						Files.newOutputStream(checkpoint.resolve("captcha.params"))))) {
+					net.block.saveParameters(save);
+				}
+				log("saved the parameters to %s for a later --resume", checkpoint);
 				log("trained %d steps (%.1f epochs) in %s", step, step * (double) BATCH / samples, trainingTime);
 
 				Map<String, String> metadata = new LinkedHashMap<>();
 				metadata.put("vocabulary", Vocabulary.CHARS);
 				metadata.put("input", "1x" + Preprocessing.HEIGHT + "x" + Preprocessing.WIDTH + " ink");
-				metadata.put("version", options.getOrDefault("version", "ctc-" + LocalDate.now() + "-s" + seed
+				// ctc2: the second architecture, with column context (CaptchaNet); ctc was the first, without it
+				metadata.put("version", options.getOrDefault("version", "ctc2-" + LocalDate.now() + "-s" + seed
 						+ (excluded.isEmpty() ? "" : "-no-" + excluded)));
 				metadata.put("training", String.format(Locale.ROOT,
-						"seed %d, %d samples, %d steps of %d, %s, excluded '%s', DJL %s on %s", seed, samples, step,
-						BATCH, trainingTime, excluded, Engine.getDjlVersion(), Engine.getInstance().getEngineName()));
+						"seed %d, %d samples, %d steps of %d, %s, excluded '%s', resumed from '%s', DJL %s on %s", seed,
+						samples, step, BATCH, trainingTime, excluded, options.getOrDefault("resume", ""),
+						Engine.getDjlVersion(), Engine.getInstance().getEngineName()));
 				OnnxExport.write(net, metadata, out);
 				log("wrote %s (%d KiB)", out, Files.size(out) / 1024);
 				verifyExport(trainer, out, validation);
@@ -162,16 +189,17 @@ public final class TrainCaptchaModel {
 		log("done in %s", since(started));
 	}
 
-	/** Linear warm-up, then cosine decay to 1 % of the peak. */
-	private static float schedule(int update, int totalSteps) {
+	private static boolean done(int step, int fixedSteps, long trainStart, long budgetNanos) {
+		return (fixedSteps > 0) ? step >= fixedSteps : System.nanoTime() - trainStart >= budgetNanos;
+	}
+
+	/** Linear warm-up over the first steps, then cosine decay to 1 % of the peak as progress goes 0 → 1. */
+	private static float schedule(int update, double progress) {
 		if (update < WARMUP) {
 			return PEAK_RATE * (update + 1) / WARMUP;
 		}
-		if (totalSteps == Integer.MAX_VALUE) {
-			return PEAK_RATE;
-		}
-		double progress = Math.min(1.0, (update - WARMUP) / (double) Math.max(1, totalSteps - WARMUP));
-		return (float) (PEAK_RATE * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * progress))));
+		double clamped = Math.min(1.0, progress);
+		return (float) (PEAK_RATE * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * clamped))));
 	}
 
 	private static String accuracy(Trainer trainer, Map<String, Data> validation) {
@@ -184,7 +212,7 @@ public final class TrainCaptchaModel {
 				try (NDManager batch = trainer.getManager().newSubManager()) {
 					float[] logits = trainer.evaluate(new NDList(data.images(batch, indices))).singletonOrThrow().toFloatArray();
 					for (int i = 0; i < indices.length; i++) {
-						if (Ctc.decode(logits, Vocabulary.classes(), CaptchaNet.STEPS, i).equals(data.labels.get(indices[i]))) {
+						if (Ctc.decode(logits, Vocabulary.classes(), CaptchaNet.STEPS, i).equals(data.labels[indices[i]])) {
 							correct++;
 						}
 					}
@@ -244,20 +272,45 @@ public final class TrainCaptchaModel {
 		return Ctc.decode(flat, logits[0].length, logits.length, 0);
 	}
 
-	private static Data generate(Map<String, CaptchaGenerator> generators, int count, Random random) {
-		List<String> names = new ArrayList<>(generators.keySet());
+	/**
+	 * Draws {@code count} samples from the named generators in the proportions of {@link #MIX}. Each block of
+	 * {@value #BLOCK} has its own seed and each thread its own generators (the libraries keep state), so the
+	 * result is the same whatever the number of threads.
+	 */
+	private static Data generate(List<String> names, boolean augment, int count, long seed, int threads)
+			throws InterruptedException, ExecutionException {
 		double[] weights = names.stream().mapToDouble((name) -> MIX.getOrDefault(name, 1.0)).toArray();
 		double total = Arrays.stream(weights).sum();
+		ThreadLocal<List<CaptchaGenerator>> generators = ThreadLocal.withInitial(() -> names.stream()
+			.map((name) -> name.startsWith("synthetic") ? new SyntheticGenerator(name.endsWith("math"))
+					: Generators.named(name))
+			.toList());
 		Data data = new Data(count);
-		for (int i = 0; i < count; i++) {
-			double pick = random.nextDouble() * total;
-			int g = 0;
-			while (pick >= weights[g] && g < weights.length - 1) {
-				pick -= weights[g++];
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> blocks = new ArrayList<>();
+			for (int first = 0; first < count; first += BLOCK) {
+				int from = first;
+				blocks.add(pool.submit(() -> {
+					Random random = new Random(seed * 1_000_003L + from);
+					for (int i = from; i < Math.min(count, from + BLOCK); i++) {
+						double pick = random.nextDouble() * total;
+						int g = 0;
+						while (pick >= weights[g] && g < weights.length - 1) {
+							pick -= weights[g++];
+						}
+						Sample sample = generators.get().get(g).next(random);
+						BufferedImage image = augment ? Augment.apply(sample.image(), random) : sample.image();
+						data.set(i, Preprocessing.ink(image), sample.label());
+					}
+				}));
 			}
-			Sample sample = generators.get(names.get(g)).next(random);
-			BufferedImage image = (generators.size() > 1) ? Augment.apply(sample.image(), random) : sample.image();
-			data.add(Preprocessing.ink(image), sample.label());
+			for (Future<?> block : blocks) {
+				block.get();
+			}
+		}
+		finally {
+			pool.shutdownNow();
 		}
 		return data;
 	}
@@ -287,7 +340,8 @@ public final class TrainCaptchaModel {
 		for (String arg : args) {
 			words.addAll(Arrays.asList(arg.trim().split("\\s+")));
 		}
-		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version");
+		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
+				"resume", "checkpoint");
 		for (int i = 0; i < words.size(); i++) {
 			String word = words.get(i);
 			if (word.isEmpty()) {
@@ -311,30 +365,33 @@ public final class TrainCaptchaModel {
 		System.out.printf(Locale.ROOT, "[train] " + format + "%n", args);
 	}
 
-	/** Images as bytes (a float each would need 4 times the memory), labels as text. */
+	/**
+	 * Images as bytes (a float each would need 4 times the memory), labels as text. Threads fill disjoint
+	 * slots; {@link Future#get} publishes what they wrote.
+	 */
 	private static final class Data {
 
 		private static final int PIXELS = Preprocessing.HEIGHT * Preprocessing.WIDTH;
 
 		private final byte[] pixels;
 
-		private final List<String> labels;
+		private final String[] labels;
 
-		Data(int capacity) {
-			this.pixels = new byte[capacity * PIXELS];
-			this.labels = new ArrayList<>(capacity);
+		Data(int size) {
+			this.pixels = new byte[size * PIXELS];
+			this.labels = new String[size];
 		}
 
-		void add(float[] ink, String label) {
-			int offset = this.labels.size() * PIXELS;
+		void set(int index, float[] ink, String label) {
+			int offset = index * PIXELS;
 			for (int i = 0; i < PIXELS; i++) {
 				this.pixels[offset + i] = (byte) Math.round(ink[i] * 255);
 			}
-			this.labels.add(label);
+			this.labels[index] = label;
 		}
 
 		int size() {
-			return this.labels.size();
+			return this.labels.length;
 		}
 
 		NDArray images(NDManager manager, int[] indices) {
@@ -351,7 +408,7 @@ public final class TrainCaptchaModel {
 		List<String> labels(int[] indices) {
 			List<String> batch = new ArrayList<>(indices.length);
 			for (int index : indices) {
-				batch.add(this.labels.get(index));
+				batch.add(this.labels[index]);
 			}
 			return batch;
 		}

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
@@ -29,20 +28,35 @@ public final class EasyCaptchaGenerator implements CaptchaGenerator {
 	 * easy-captcha's ten fonts, read once: its own setFont(int) reads the font file again, into a new temporary
 	 * file, on every call.
 	 */
-	private static final List<Font> FONTS = Stream
-		.of("actionj", "epilog", "fresnel", "headache", "lexo", "prefix", "progbot", "ransom", "robot", "scandal")
-		.map(EasyCaptchaGenerator::font)
-		.toList();
+	private static final List<String> FONT_NAMES = List.of("actionj", "epilog", "fresnel", "headache", "lexo",
+			"prefix", "progbot", "ransom", "robot", "scandal");
+
+	private static final List<Font> FONTS = FONT_NAMES.stream().map(EasyCaptchaGenerator::font).toList();
 
 	private final boolean math;
 
+	private final String fontName;
+
+	/** Each image in one of the ten fonts, at random: how the training data has them. */
 	public EasyCaptchaGenerator(boolean math) {
+		this(math, null);
+	}
+
+	/**
+	 * Every image in one font, to measure the fonts one by one: "fresnel" has no glyphs for {@code + - =} (it
+	 * draws the same box for all three), so no reader can tell its {@code 3+4} from its {@code 3-4}.
+	 */
+	public EasyCaptchaGenerator(boolean math, String fontName) {
+		if (fontName != null && !FONT_NAMES.contains(fontName)) {
+			throw new IllegalArgumentException("easy-captcha has no font " + fontName + "; it has " + FONT_NAMES);
+		}
 		this.math = math;
+		this.fontName = fontName;
 	}
 
 	@Override
 	public String name() {
-		return this.math ? "easy-math" : "easy-text";
+		return (this.math ? "easy-math" : "easy-text") + ((this.fontName != null) ? ":" + this.fontName : "");
 	}
 
 	@Override
@@ -59,7 +73,12 @@ public final class EasyCaptchaGenerator implements CaptchaGenerator {
 			text = Texts.alphanumeric(random, Texts.EASY_CHARS, 4, 6);
 			captcha = new SeededSpec(width, height, text);
 		}
-		captcha.setFont(FONTS.get(random.nextInt(FONTS.size())).deriveFont(Font.BOLD, 26f + random.nextInt(11)));
+		// drawn even for a fixed font, so that both kinds see the same texts and sizes for the same seed
+		int font = random.nextInt(FONTS.size());
+		if (this.fontName != null) {
+			font = FONT_NAMES.indexOf(this.fontName);
+		}
+		captcha.setFont(FONTS.get(font).deriveFont(Font.BOLD, 26f + random.nextInt(11)));
 		ByteArrayOutputStream png = new ByteArrayOutputStream();
 		captcha.out(png);
 		try {

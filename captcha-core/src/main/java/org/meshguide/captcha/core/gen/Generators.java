@@ -15,7 +15,11 @@ public final class Generators {
 				new HutoolGenerator(false), new EasyCaptchaGenerator(false), new KaptchaGenerator(false));
 	}
 
+	/** @param name a name from {@link #all()}, or {@code easy-math:FONT} / {@code easy-text:FONT} for one font */
 	public static CaptchaGenerator named(String name) {
+		if (name.startsWith("easy-") && name.contains(":")) {
+			return new EasyCaptchaGenerator(name.startsWith("easy-math:"), name.substring(name.indexOf(':') + 1));
+		}
 		return all().stream()
 			.filter((generator) -> generator.name().equals(name))
 			.findFirst()
