@@ -34,7 +34,7 @@ class AccuracyRegressionTest {
 
 	@ParameterizedTest(name = "{0}: at least {3} % of {2}")
 	@CsvSource({
-			"hutool-math,       math, 200, 95",
+			"hutool-math,       math, 200, 94",
 			"easy-math,         math, 200, 87",
 			"easy-math:actionj, math, 200, 97",
 			"kaptcha-math,      math, 200, 90",
