@@ -1,7 +1,6 @@
 package org.meshguide.conformance;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -24,8 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CaptchaThroughMeshTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private static final URI INGRESS = URI.create(System.getProperty("mesh.ingress.url", "http://127.0.0.1:8000"));
 
 	/** Drawn by easy-captcha and kept as a file: the same bytes every run, so the answer is known. */
 	private static final String FIXTURE = "captcha-service/src/test/resources/captcha/easy-arithmetic-3x4.png";
@@ -50,7 +47,7 @@ class CaptchaThroughMeshTest {
 		String traceId = Zipkin.hex(16);
 		String callerSpanId = Zipkin.hex(8);
 		HttpRequest.Builder request = ImageUpload.png(Files.readAllBytes(LocalMesh.ROOT.resolve(FIXTURE)))
-			.post(INGRESS.resolve("/anticaptcha/math"))
+			.post(LocalMesh.INGRESS.resolve("/anticaptcha/math"))
 			.timeout(Duration.ofSeconds(30));
 		Zipkin.b3(traceId, callerSpanId).forEach(request::header);
 		Traffic.Result result = Traffic.send(request.build());
@@ -74,7 +71,7 @@ class CaptchaThroughMeshTest {
 		LocalMesh.use();
 		byte[] tooLarge = new byte[2 * 1024 * 1024 + 1];
 		Traffic.Result result = Traffic.send(ImageUpload.png(tooLarge)
-			.post(INGRESS.resolve("/anticaptcha/math"))
+			.post(LocalMesh.INGRESS.resolve("/anticaptcha/math"))
 			.timeout(Duration.ofSeconds(30))
 			.build());
 		Report.line("captcha: %d-byte upload through the ingress -> %d %s", tooLarge.length, result.status(), result.body());

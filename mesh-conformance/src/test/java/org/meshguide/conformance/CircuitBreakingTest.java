@@ -66,7 +66,7 @@ class CircuitBreakingTest {
 	private static Map<Integer, Long> fortio(int concurrency) {
 		List<String> command = List.of(LocalMesh.ROOT.resolve(".tools/bin/fortio").toString(), "load", "-c",
 				String.valueOf(concurrency), "-qps", "0", "-n", String.valueOf(N), "-loglevel", "Warning",
-				"http://127.0.0.1:8000/");
+				LocalMesh.INGRESS.resolve("/").toString());
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

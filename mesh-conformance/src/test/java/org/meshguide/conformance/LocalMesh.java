@@ -19,6 +19,9 @@ final class LocalMesh {
 	/** Entering through the gateway-service sidecar, as a pod in the cluster would call it. */
 	static final URI GATEWAY = URI.create(System.getProperty("mesh.gateway.url", "http://127.0.10.1:8080"));
 
+	/** The ingress gateway's Envoy, where a client outside the mesh enters (mesh/topology.yaml). */
+	static final URI INGRESS = URI.create(System.getProperty("mesh.ingress.url", "http://127.0.0.1:8000"));
+
 	static final URI ZIPKIN = URI.create(System.getProperty("mesh.zipkin.url", "http://127.0.0.1:9411"));
 
 	static final URI ISTIOD_DEBUG = URI.create(System.getProperty("mesh.istiod.url", "http://127.0.0.1:15080"));
