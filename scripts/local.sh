@@ -70,7 +70,8 @@ up() {
 
   step "Starting"
   mkdir -p "$LOGS"
-  start_process "$RUN" zipkin "$LOGS/zipkin.log" java -Xmx256m -jar "$ZIPKIN_JAR" --server.address=127.0.0.1 --server.port=9411
+  start_process "$RUN" zipkin "$LOGS/zipkin.log" java -Xmx256m -jar "$ZIPKIN_JAR" --server.address=127.0.0.1 --server.port=9411 \
+    --zipkin.storage.mem.max-spans=30000 # as in the local mesh: the default 500000 spans do not fit -Xmx256m
   info "zipkin          http://127.0.0.1:9411"
   for app in "${APPS[@]}"; do
     local name module extra
