@@ -8,7 +8,8 @@
 #   - leave-one-generator-out: with --logo MODEL:LIBRARY, a second instance serves MODEL (trained with
 #     --exclude LIBRARY) and is measured on LIBRARY's captchas only
 #
-#   scripts/bench-captcha.sh [--count N] [--logo captcha-trainer/target/runs/captcha-no-kaptcha.onnx:kaptcha]
+#   scripts/bench-captcha.sh [--count N] [--logo captcha-trainer/target/runs/captcha-no-kaptcha.onnx:kaptcha]...
+#                            [--logo-only]   (only the leave-one-generator-out models, not the committed one)
 #
 # Needs the trainer's classpath (Maven profile "train"): the first run downloads DJL and libtorch (~150 MB).
 # Everything runs at nice 19 with one inference thread, so it can share a machine with other work.
@@ -19,10 +20,12 @@ source "$(dirname "$0")/lib/common.sh"
 COUNT=1000
 FONT_COUNT=200
 LOGO=()
+LOGO_ONLY=""
 while (($#)); do
   case $1 in
     --count) COUNT=$2; shift ;;
     --logo) LOGO+=("$2"); shift ;;
+    --logo-only) LOGO_ONLY=1 ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
   shift
@@ -57,24 +60,26 @@ bench() {
     -Dbench.args="--out $RESULTS --count $COUNT $*") 2>&1 | grep -v '^\[INFO\]' || die "benchmark client failed"
 }
 
-step "captcha-service with the committed model, $COUNT captchas per library"
-serve captcha-bench 18090
-bench --url http://127.0.0.1:18090 --label captcha.onnx
-step "easy-captcha arithmetic, font by font ($FONT_COUNT each)"
-fonts=(actionj epilog fresnel headache lexo prefix progbot ransom robot scandal)
-bench --url http://127.0.0.1:18090 --label captcha.onnx --count "$FONT_COUNT" \
-  --generators "$(printf 'easy-math:%s,' "${fonts[@]}" | sed 's/,$//')"
-pid=$(<"$RUN/pids/captcha-bench.pid")
-# the JVM is a child of nice: its RSS is what the service holds after serving every request above
-jvm=$(pgrep -P "$pid" java || echo "$pid")
-rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$jvm/status")
-jar_bytes=$(stat -c %s "$JAR")
-model_bytes=$(stat -c %s "$ROOT/captcha-service/src/main/resources/model/captcha.onnx")
-{
-  echo
-  echo "RSS after the run: $((rss_kib / 1024)) MiB (-Xmx256m). captcha-service.jar: $((jar_bytes / 1024 / 1024)) MiB; model: $((model_bytes / 1024)) KiB."
-} | tee -a "$RESULTS"
-stop_processes "$RUN"
+if [[ -z $LOGO_ONLY ]]; then
+  step "captcha-service with the committed model, $COUNT captchas per library"
+  serve captcha-bench 18090
+  bench --url http://127.0.0.1:18090 --label captcha.onnx
+  step "easy-captcha arithmetic, font by font ($FONT_COUNT each)"
+  fonts=(actionj epilog fresnel headache lexo prefix progbot ransom robot scandal)
+  bench --url http://127.0.0.1:18090 --label captcha.onnx --count "$FONT_COUNT" \
+    --generators "$(printf 'easy-math:%s,' "${fonts[@]}" | sed 's/,$//')"
+  pid=$(<"$RUN/pids/captcha-bench.pid")
+  # the JVM is a child of nice: its RSS is what the service holds after serving every request above
+  jvm=$(pgrep -P "$pid" java || echo "$pid")
+  rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$jvm/status")
+  jar_bytes=$(stat -c %s "$JAR")
+  model_bytes=$(stat -c %s "$ROOT/captcha-service/src/main/resources/model/captcha.onnx")
+  {
+    echo
+    echo "RSS after the run: $((rss_kib / 1024)) MiB (-Xmx256m). captcha-service.jar: $((jar_bytes / 1024 / 1024)) MiB; model: $((model_bytes / 1024)) KiB."
+  } | tee -a "$RESULTS"
+  stop_processes "$RUN"
+fi
 
 for entry in "${LOGO[@]}"; do
   model=${entry%%:*}

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class GeneratorsTest {
 
 	@ParameterizedTest
-	@ValueSource(strings = { "hutool-math", "easy-math", "kaptcha-math", "hutool-text", "easy-text", "kaptcha-text",
-			"easy-math:fresnel", "easy-text:actionj" })
+	@ValueSource(strings = { "hutool-math", "easy-math", "kaptcha-math", "cage-math", "hutool-text", "easy-text",
+			"kaptcha-text", "cage-text", "easy-math:fresnel", "easy-text:actionj" })
 	void rendersImagesWithLabelsTheModelCanOutput(String name) {
 		CaptchaGenerator generator = Generators.named(name);
 		Random random = new Random(42);
@@ -39,6 +39,15 @@ class GeneratorsTest {
 	void theSameSeedGivesTheSameTexts() {
 		CaptchaGenerator generator = Generators.named("hutool-math");
 		assertThat(generator.next(new Random(7)).label()).isEqualTo(generator.next(new Random(7)).label());
+	}
+
+	@Test
+	void cageDrawsTheSameImageForTheSameSeed() {
+		CaptchaGenerator generator = Generators.named("cage-math");
+		Sample first = generator.next(new Random(7));
+		Sample second = generator.next(new Random(7));
+		assertThat(second.label()).isEqualTo(first.label());
+		assertThat(Preprocessing.ink(second.image())).isEqualTo(Preprocessing.ink(first.image()));
 	}
 
 	@Test

@@ -19,7 +19,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * What happens to a captcha between the library that drew it and the service: a screenshot that is a little
- * rotated, scaled or cropped, and JPEG compression (the seed's own example uploads a .jfif).
+ * rotated, scaled or cropped, and JPEG compression (the seed's own example uploads a .jfif). Plus, on a few
+ * images, a wave or lens from {@link Warps}.
  */
 final class Augment {
 
@@ -30,6 +31,13 @@ final class Augment {
 		BufferedImage out = image;
 		if (random.nextBoolean()) {
 			out = affine(out, random);
+		}
+		// now and then another library's distortion, so that no look belongs to one library only
+		if (random.nextInt(8) == 0) {
+			out = Warps.wave(out, random, random.nextBoolean());
+		}
+		if (random.nextInt(10) == 0) {
+			out = Warps.lens(out, random);
 		}
 		if (random.nextInt(3) == 0) {
 			out = jpeg(out, 0.3f + 0.6f * random.nextFloat());

@@ -67,7 +67,7 @@ public final class BenchCaptchaService {
 		String label = option(words, "label", "captcha.onnx");
 		Path out = Path.of(option(words, "out", "target/bench.md"));
 		List<CaptchaGenerator> generators = Arrays.stream(option(words, "generators",
-				"hutool-math,easy-math,kaptcha-math,hutool-text,easy-text,kaptcha-text").split(","))
+				"hutool-math,easy-math,kaptcha-math,cage-math,hutool-text,easy-text,kaptcha-text,cage-text").split(","))
 			.map(Generators::named)
 			.toList();
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -7,6 +7,8 @@ import java.awt.FontFormatException;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.font.GlyphVector;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.CubicCurve2D;
 import java.awt.image.BufferedImage;
@@ -23,8 +25,9 @@ import org.meshguide.captcha.core.gen.Sample;
 import org.meshguide.captcha.core.gen.Texts;
 
 /**
- * Captchas no library draws: every font we have, any colour on light or dark backgrounds, rotated and
- * overlapping glyphs, lines, curves, dots, waves, every arithmetic notation. Entirely seeded. This is what
+ * Captchas no library draws: every font we have, any colour on light or dark backgrounds, grids, stripes and
+ * hatching behind the text, rotated and overlapping glyphs filled, hollow, thickened or with a drop shadow,
+ * lines, curves, dots, waves along either axis, lenses, every arithmetic notation. Entirely seeded. This is what
  * teaches the model what a captcha is rather than what one library's captchas look like: the
  * leave-one-generator-out figure in docs/13-captcha-service.md measures how well that works.
  */
@@ -63,7 +66,7 @@ final class SyntheticGenerator implements CaptchaGenerator {
 
 	@Override
 	public Sample next(Random random) {
-		String text = this.math ? mathText(random) : textText(random);
+		String text = this.math ? Texts.anyMath(random) : textText(random);
 		int height = 32 + random.nextInt(59);
 		int width = Math.max((int) (height * 1.8), 100 + random.nextInt(141));
 		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -81,42 +84,15 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		paintNoise(g, random, width, height, dark, 1f);
 		g.dispose();
 		if (random.nextInt(4) == 0) {
-			image = wave(image, random);
+			image = Warps.wave(image, random, true);
+		}
+		if (random.nextInt(6) == 0) {
+			image = Warps.wave(image, random, false);
+		}
+		if (random.nextInt(6) == 0) {
+			image = Warps.lens(image, random);
 		}
 		return new Sample(image, Vocabulary.label(text));
-	}
-
-	private static String mathText(Random random) {
-		int operands = (random.nextInt(5) == 0) ? 3 : 2;
-		String ops = "+-×x*÷";
-		boolean spaced = random.nextInt(4) == 0;
-		StringBuilder text = new StringBuilder();
-		int max = (random.nextBoolean()) ? 10 : 100;
-		int previous = random.nextInt(max);
-		text.append(previous);
-		for (int i = 1; i < operands; i++) {
-			char op = ops.charAt(random.nextInt(ops.length()));
-			int next = random.nextInt(max);
-			if (op == '÷') {
-				// divisions in captchas come out even: rewrite the previous operand as a multiple of the divisor
-				next = 1 + random.nextInt(9);
-				int quotient = random.nextInt(10);
-				text.setLength(text.length() - Integer.toString(previous).length());
-				previous = quotient * next;
-				text.append(previous);
-			}
-			text.append(spaced ? " " + op + " " : String.valueOf(op)).append(next);
-			previous = next;
-		}
-		switch (random.nextInt(4)) {
-			case 0 -> text.append(spaced ? " = ?" : "=?");
-			case 1 -> text.append("=");
-			case 2 -> text.append("=?");
-			default -> {
-				// no suffix: some captchas show only the expression
-			}
-		}
-		return text.toString();
 	}
 
 	private static String textText(Random random) {
@@ -129,6 +105,49 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		Color b = dark ? randomColor(random, 0, 90) : randomColor(random, 190, 256);
 		g.setPaint(random.nextBoolean() ? a : new GradientPaint(0, 0, a, width, height * random.nextFloat(), b));
 		g.fillRect(0, 0, width, height);
+		if (random.nextInt(3) == 0) {
+			paintPattern(g, random, width, height, dark);
+		}
+	}
+
+	/** Grids, stripes, hatching and squiggles behind the text: lines everywhere, none of them characters. */
+	private static void paintPattern(Graphics2D g, Random random, int width, int height, boolean dark) {
+		int kind = random.nextInt(4);
+		int gap = 3 + random.nextInt(10);
+		boolean oneColour = random.nextBoolean();
+		Color colour = dark ? randomColor(random, 60, 200) : randomColor(random, 0, 230);
+		g.setStroke(new BasicStroke(1 + random.nextInt(2) * 0.5f));
+		switch (kind) {
+			case 0, 1 -> {
+				// a grid (0) or stripes along one axis (1)
+				boolean rows = kind == 0 || random.nextBoolean();
+				boolean columns = kind == 0 || !rows;
+				for (int y = random.nextInt(gap); rows && y < height; y += gap) {
+					g.setColor(oneColour ? colour : randomColor(random, 0, 256));
+					g.drawLine(0, y, width, y);
+				}
+				for (int x = random.nextInt(gap); columns && x < width; x += gap) {
+					g.setColor(oneColour ? colour : randomColor(random, 0, 256));
+					g.drawLine(x, 0, x, height);
+				}
+			}
+			case 2 -> {
+				int slope = random.nextBoolean() ? height : -height;
+				for (int x = -height; x < width + height; x += gap) {
+					g.setColor(oneColour ? colour : randomColor(random, 0, 256));
+					g.drawLine(x, 0, x + slope, height);
+				}
+			}
+			default -> {
+				int curves = 5 + random.nextInt(20);
+				for (int i = 0; i < curves; i++) {
+					g.setColor(oneColour ? colour : randomColor(random, 0, 256));
+					g.draw(new CubicCurve2D.Float(random.nextInt(width), random.nextInt(height), random.nextInt(width),
+							random.nextInt(height), random.nextInt(width), random.nextInt(height), random.nextInt(width),
+							random.nextInt(height)));
+				}
+			}
+		}
 	}
 
 	private void paintText(Graphics2D g, Random random, String text, int width, int height, boolean dark) {
@@ -144,23 +163,61 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		float x = width * 0.02f + random.nextFloat() * Math.max(1, width - text.length() * size * 0.62f * spacing - width * 0.04f);
 		Color fixed = dark ? randomColor(random, 150, 256) : randomColor(random, 0, 150);
 		boolean oneColour = random.nextBoolean();
+		Effect effect = Effect.pick(random);
+		Color shadow = dark ? randomColor(random, 100, 200) : randomColor(random, 60, 200);
+		int shadowX = 1 + random.nextInt(4);
+		int shadowY = 1 + random.nextInt(4);
+		float stroke = 1 + random.nextInt(3);
 		for (char c : text.toCharArray()) {
 			Font font = oneFont ? base : this.fonts.get(random.nextInt(this.fonts.size()));
 			if (!font.canDisplay(c)) {
 				font = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
 			}
 			font = font.deriveFont(size * (0.85f + 0.3f * random.nextFloat()));
-			g.setFont(font);
-			g.setColor(oneColour ? fixed : (dark ? randomColor(random, 150, 256) : randomColor(random, 0, 150)));
-			int charWidth = g.getFontMetrics().charWidth(c);
+			Color colour = oneColour ? fixed : (dark ? randomColor(random, 150, 256) : randomColor(random, 0, 150));
 			float baseline = height * 0.5f + size * 0.35f + (random.nextFloat() - 0.5f) * height * 0.25f;
 			double angle = Math.toRadians((random.nextDouble() - 0.5) * 50);
-			AffineTransform saved = g.getTransform();
-			g.rotate(angle, x + charWidth / 2.0, baseline - size / 3.0);
-			g.drawString(String.valueOf(c), x, baseline);
-			g.setTransform(saved);
+			GlyphVector glyph = font.createGlyphVector(g.getFontRenderContext(), String.valueOf(c));
+			float charWidth = glyph.getGlyphMetrics(0).getAdvance();
+			Shape outline = AffineTransform.getRotateInstance(angle, x + charWidth / 2.0, baseline - size / 3.0)
+				.createTransformedShape(glyph.getOutline(x, baseline));
+			switch (effect) {
+				case SHADOW -> {
+					g.setColor(shadow);
+					g.fill(AffineTransform.getTranslateInstance(shadowX, shadowY).createTransformedShape(outline));
+					g.setColor(colour);
+					g.fill(outline);
+				}
+				case OUTLINE -> {
+					g.setColor(colour);
+					g.setStroke(new BasicStroke(stroke * 0.75f));
+					g.draw(outline);
+				}
+				case BOLD -> {
+					g.setColor(colour);
+					g.fill(outline);
+					g.setStroke(new BasicStroke(stroke));
+					g.draw(outline);
+				}
+				default -> {
+					g.setColor(colour);
+					g.fill(outline);
+				}
+			}
 			x += charWidth * spacing;
 		}
+	}
+
+	/** How the glyphs are painted: mostly filled, sometimes with a drop shadow, hollow, or thickened. */
+	private enum Effect {
+
+		FILL, SHADOW, OUTLINE, BOLD;
+
+		static Effect pick(Random random) {
+			int roll = random.nextInt(20);
+			return (roll < 11) ? FILL : (roll < 15) ? SHADOW : (roll < 17) ? OUTLINE : BOLD;
+		}
+
 	}
 
 	private static void paintNoise(Graphics2D g, Random random, int width, int height, boolean dark, float amount) {
@@ -188,22 +245,6 @@ final class SyntheticGenerator implements CaptchaGenerator {
 			g.setColor(randomColor(random, 0, 256));
 			g.fillRect(random.nextInt(width), random.nextInt(height), 1 + random.nextInt(2), 1 + random.nextInt(2));
 		}
-	}
-
-	private static BufferedImage wave(BufferedImage image, Random random) {
-		int width = image.getWidth();
-		int height = image.getHeight();
-		BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-		double amplitude = 1 + random.nextDouble() * height * 0.08;
-		double period = width * (0.3 + random.nextDouble());
-		double phase = random.nextDouble() * Math.PI * 2;
-		for (int x = 0; x < width; x++) {
-			int dy = (int) Math.round(amplitude * Math.sin(2 * Math.PI * x / period + phase));
-			for (int y = 0; y < height; y++) {
-				out.setRGB(x, y, image.getRGB(x, Math.floorMod(y + dy, height)));
-			}
-		}
-		return out;
 	}
 
 	private static Color randomColor(Random random, int from, int to) {

@@ -5,6 +5,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -53,9 +57,11 @@ import org.meshguide.captcha.core.gen.Sample;
  * --minutes N       training time budget: the learning rate decays over wall-clock time and training stops
  *                   when it is spent, so a busy machine gets fewer steps, not a later finish (default 40)
  * --steps N         a fixed number of steps instead (what repeats a run exactly, with --threads 1)
- * --exclude LIB     leave a library out (hutool, easy, kaptcha), for the leave-one-generator-out figure
+ * --exclude LIB     leave a library out (hutool, easy, kaptcha, cage), for the leave-one-generator-out figure
  * --threads N       threads for data generation (default 2); libtorch's own threads are set by the pom
  * --resume DIR      start from the parameters a previous run saved in DIR instead of random ones
+ * --rate R          peak learning rate (default 2e-3; lower when resuming, so the restart does not undo
+ *                   what the saved parameters learnt)
  * --checkpoint DIR  where this run saves its parameters for a later --resume (default target/checkpoint)
  * </pre>
  * Data generation is seeded per block of {@value #BLOCK} samples, so the data set does not depend on the
@@ -65,7 +71,7 @@ public final class TrainCaptchaModel {
 
 	private static final int BATCH = 64;
 
-	private static final float PEAK_RATE = 2e-3f;
+	private static final float DEFAULT_PEAK_RATE = 2e-3f;
 
 	private static final int WARMUP = 300;
 
@@ -75,14 +81,16 @@ public final class TrainCaptchaModel {
 	private static final Map<String, Double> MIX = new LinkedHashMap<>();
 
 	static {
-		MIX.put("hutool-math", 0.26);
-		MIX.put("easy-math", 0.20);
-		MIX.put("kaptcha-math", 0.14);
-		MIX.put("synthetic-math", 0.22);
+		MIX.put("hutool-math", 0.22);
+		MIX.put("easy-math", 0.17);
+		MIX.put("kaptcha-math", 0.13);
+		MIX.put("cage-math", 0.10);
+		MIX.put("synthetic-math", 0.20);
 		MIX.put("hutool-text", 0.04);
-		MIX.put("easy-text", 0.04);
-		MIX.put("kaptcha-text", 0.04);
-		MIX.put("synthetic-text", 0.06);
+		MIX.put("easy-text", 0.03);
+		MIX.put("kaptcha-text", 0.03);
+		MIX.put("cage-text", 0.03);
+		MIX.put("synthetic-text", 0.05);
 	}
 
 	private TrainCaptchaModel() {
@@ -98,6 +106,7 @@ public final class TrainCaptchaModel {
 		String excluded = options.getOrDefault("exclude", "");
 		Path out = Path.of(options.getOrDefault("out", "target/captcha.onnx"));
 		Path checkpoint = Path.of(options.getOrDefault("checkpoint", "target/checkpoint"));
+		float peakRate = Float.parseFloat(options.getOrDefault("rate", Float.toString(DEFAULT_PEAK_RATE)));
 		long started = System.nanoTime();
 
 		List<String> names = MIX.keySet()
@@ -119,7 +128,7 @@ public final class TrainCaptchaModel {
 			model.setBlock(net.block);
 			long budgetNanos = budget.toNanos();
 			long[] trainStart = { System.nanoTime() };
-			Tracker rate = (update) -> schedule(update, (fixedSteps > 0) ? update / (double) fixedSteps
+			Tracker rate = (update) -> schedule(update, peakRate, (fixedSteps > 0) ? update / (double) fixedSteps
 					: (System.nanoTime() - trainStart[0]) / (double) budgetNanos);
 			DefaultTrainingConfig config = new DefaultTrainingConfig(new CtcLoss())
 				.optOptimizer(Optimizer.adam().optLearningRateTracker(rate).build());
@@ -127,9 +136,7 @@ public final class TrainCaptchaModel {
 				trainer.initialize(new Shape(BATCH, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH));
 				if (options.containsKey("resume")) {
 					Path resume = Path.of(options.get("resume"), "captcha.params");
-					try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(resume)))) {
-						net.block.loadParameters(trainer.getManager(), in);
-					}
+					resume(net, resume, trainer.getManager());
 					log("resumed from %s: %s", resume, accuracy(trainer, validation));
 				}
 				trainStart[0] = System.nanoTime();
@@ -178,8 +185,8 @@ public final class TrainCaptchaModel {
 				metadata.put("version", options.getOrDefault("version", "ctc2-" + LocalDate.now() + "-s" + seed
 						+ (excluded.isEmpty() ? "" : "-no-" + excluded)));
 				metadata.put("training", String.format(Locale.ROOT,
-						"seed %d, %d samples, %d steps of %d, %s, excluded '%s', resumed from '%s', DJL %s on %s", seed,
-						samples, step, BATCH, trainingTime, excluded, options.getOrDefault("resume", ""),
+						"seed %d, %d samples, %d steps of %d, peak rate %s, %s, excluded '%s', resumed from '%s', DJL %s on %s",
+						seed, samples, step, BATCH, peakRate, trainingTime, excluded, options.getOrDefault("resume", ""),
 						Engine.getDjlVersion(), Engine.getInstance().getEngineName()));
 				OnnxExport.write(net, metadata, out);
 				log("wrote %s (%d KiB)", out, Files.size(out) / 1024);
@@ -189,17 +196,35 @@ public final class TrainCaptchaModel {
 		log("done in %s", since(started));
 	}
 
+	/**
+	 * Copies saved parameters into the arrays the trainer already holds. {@code Block.loadParameters} on the
+	 * trained block would put new arrays into its parameters while the trainer's parameter store kept training
+	 * the old ones (a resumed run then started from random weights and exported the loaded ones).
+	 */
+	private static void resume(CaptchaNet net, Path file, NDManager manager) throws IOException, MalformedModelException {
+		CaptchaNet saved = new CaptchaNet();
+		saved.block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH));
+		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+			saved.block.loadParameters(manager, in);
+		}
+		List<Parameter> from = saved.block.getParameters().values();
+		List<Parameter> to = net.block.getParameters().values();
+		for (int i = 0; i < to.size(); i++) {
+			from.get(i).getArray().copyTo(to.get(i).getArray());
+		}
+	}
+
 	private static boolean done(int step, int fixedSteps, long trainStart, long budgetNanos) {
 		return (fixedSteps > 0) ? step >= fixedSteps : System.nanoTime() - trainStart >= budgetNanos;
 	}
 
 	/** Linear warm-up over the first steps, then cosine decay to 1 % of the peak as progress goes 0 → 1. */
-	private static float schedule(int update, double progress) {
+	private static float schedule(int update, float peak, double progress) {
 		if (update < WARMUP) {
-			return PEAK_RATE * (update + 1) / WARMUP;
+			return peak * (update + 1) / WARMUP;
 		}
 		double clamped = Math.min(1.0, progress);
-		return (float) (PEAK_RATE * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * clamped))));
+		return (float) (peak * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * clamped))));
 	}
 
 	private static String accuracy(Trainer trainer, Map<String, Data> validation) {
@@ -341,7 +366,7 @@ public final class TrainCaptchaModel {
 			words.addAll(Arrays.asList(arg.trim().split("\\s+")));
 		}
 		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
-				"resume", "checkpoint");
+				"resume", "checkpoint", "rate");
 		for (int i = 0; i < words.size(); i++) {
 			String word = words.get(i);
 			if (word.isEmpty()) {

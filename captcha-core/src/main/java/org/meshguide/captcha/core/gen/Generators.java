@@ -12,7 +12,8 @@ public final class Generators {
 
 	public static List<CaptchaGenerator> all() {
 		return List.of(new HutoolGenerator(true), new EasyCaptchaGenerator(true), new KaptchaGenerator(true),
-				new HutoolGenerator(false), new EasyCaptchaGenerator(false), new KaptchaGenerator(false));
+				new CageGenerator(true), new HutoolGenerator(false), new EasyCaptchaGenerator(false),
+				new KaptchaGenerator(false), new CageGenerator(false));
 	}
 
 	/** @param name a name from {@link #all()}, or {@code easy-math:FONT} / {@code easy-text:FONT} for one font */

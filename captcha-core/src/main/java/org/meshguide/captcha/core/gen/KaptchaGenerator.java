@@ -1,5 +1,7 @@
 package org.meshguide.captcha.core.gen;
 
+import java.awt.Font;
+import java.awt.font.FontRenderContext;
 import java.util.Properties;
 import java.util.Random;
 
@@ -15,6 +17,9 @@ public final class KaptchaGenerator implements CaptchaGenerator {
 
 	private static final String[] GIMPY = { "com.google.code.kaptcha.impl.WaterRipple",
 			"com.google.code.kaptcha.impl.ShadowGimpy", "com.google.code.kaptcha.impl.FishEyeGimpy" };
+
+	/** kaptcha's default {@code kaptcha.textproducer.font.names}. */
+	private static final String[] FONTS = { "Arial", "Courier" };
 
 	private final boolean math;
 
@@ -36,8 +41,10 @@ public final class KaptchaGenerator implements CaptchaGenerator {
 		settings.setProperty("kaptcha.image.width", Integer.toString(width));
 		settings.setProperty("kaptcha.image.height", Integer.toString(height));
 		settings.setProperty("kaptcha.border", random.nextBoolean() ? "yes" : "no");
-		settings.setProperty("kaptcha.textproducer.font.size", Integer.toString((int) (height * (0.55 + 0.2 * random.nextDouble()))));
-		settings.setProperty("kaptcha.textproducer.char.space", Integer.toString(1 + random.nextInt(5)));
+		int space = 1 + random.nextInt(5);
+		int size = fittingSize(text, (int) (height * (0.55 + 0.2 * random.nextDouble())), space, width);
+		settings.setProperty("kaptcha.textproducer.font.size", Integer.toString(size));
+		settings.setProperty("kaptcha.textproducer.char.space", Integer.toString(space));
 		settings.setProperty("kaptcha.textproducer.font.color",
 				random.nextInt(80) + "," + random.nextInt(80) + "," + random.nextInt(160));
 		settings.setProperty("kaptcha.obscurificator.impl", GIMPY[random.nextInt(GIMPY.length)]);
@@ -47,6 +54,29 @@ public final class KaptchaGenerator implements CaptchaGenerator {
 		DefaultKaptcha kaptcha = new DefaultKaptcha();
 		kaptcha.setConfig(new Config(settings));
 		return new Sample(kaptcha.createImage(text), Vocabulary.label(text));
+	}
+
+	/**
+	 * kaptcha centres the text but does not shrink it: a font too large for the width cuts off the last
+	 * characters, and no application would ship a captcha whose "=?" is missing.
+	 */
+	private static int fittingSize(String text, int size, int space, int width) {
+		FontRenderContext context = new FontRenderContext(null, true, true);
+		for (int candidate = size; candidate > 12; candidate--) {
+			double total = space * (text.length() - 1);
+			for (char c : text.toCharArray()) {
+				double widest = 0;
+				for (String family : FONTS) {
+					Font font = new Font(family, Font.BOLD, candidate);
+					widest = Math.max(widest, font.createGlyphVector(context, new char[] { c }).getVisualBounds().getWidth());
+				}
+				total += widest;
+			}
+			if (total <= width * 0.9) {
+				return candidate;
+			}
+		}
+		return 12;
 	}
 
 }

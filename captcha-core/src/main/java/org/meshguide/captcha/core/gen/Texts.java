@@ -44,6 +44,44 @@ public final class Texts {
 		return a + String.valueOf(op) + b + "=?";
 	}
 
+	/**
+	 * Arithmetic as applications write it for libraries that only draw text (Cage, or a hand-made
+	 * generator): one or two operators of {@code + - × x * ÷}, operands up to two digits, divisions that come
+	 * out even, spaced or not, ending in "=?", "=" or nothing.
+	 */
+	public static String anyMath(Random random) {
+		int operands = (random.nextInt(5) == 0) ? 3 : 2;
+		String ops = "+-×x*÷";
+		boolean spaced = random.nextInt(4) == 0;
+		StringBuilder text = new StringBuilder();
+		int max = (random.nextBoolean()) ? 10 : 100;
+		int previous = random.nextInt(max);
+		text.append(previous);
+		for (int i = 1; i < operands; i++) {
+			char op = ops.charAt(random.nextInt(ops.length()));
+			int next = random.nextInt(max);
+			if (op == '÷') {
+				// rewrite the previous operand as a multiple of the divisor
+				next = 1 + random.nextInt(9);
+				int quotient = random.nextInt(10);
+				text.setLength(text.length() - Integer.toString(previous).length());
+				previous = quotient * next;
+				text.append(previous);
+			}
+			text.append(spaced ? " " + op + " " : String.valueOf(op)).append(next);
+			previous = next;
+		}
+		switch (random.nextInt(4)) {
+			case 0 -> text.append(spaced ? " = ?" : "=?");
+			case 1 -> text.append("=");
+			case 2 -> text.append("=?");
+			default -> {
+				// no suffix: some captchas show only the expression
+			}
+		}
+		return text.toString();
+	}
+
 	public static String alphanumeric(Random random, String alphabet, int minLength, int maxLength) {
 		int length = minLength + random.nextInt(maxLength - minLength + 1);
 		StringBuilder text = new StringBuilder(length);
