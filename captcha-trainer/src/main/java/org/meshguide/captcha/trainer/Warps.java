@@ -22,11 +22,14 @@ final class Warps {
 		double amplitude = 1 + random.nextDouble() * across * (vertical ? 0.08 : 0.03);
 		double period = along * (0.3 + random.nextDouble());
 		double phase = random.nextDouble() * Math.PI * 2;
+		int[] shifts = new int[along];
+		for (int position = 0; position < along; position++) {
+			shifts[position] = (int) Math.round(amplitude * Math.sin(2 * Math.PI * position / period + phase));
+		}
 		BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
 		for (int x = 0; x < width; x++) {
 			for (int y = 0; y < height; y++) {
-				int position = vertical ? x : y;
-				int shift = (int) Math.round(amplitude * Math.sin(2 * Math.PI * position / period + phase));
+				int shift = shifts[vertical ? x : y];
 				int sx = vertical ? x : Math.floorMod(x + shift, width);
 				int sy = vertical ? Math.floorMod(y + shift, height) : y;
 				out.setRGB(x, y, image.getRGB(sx, sy));

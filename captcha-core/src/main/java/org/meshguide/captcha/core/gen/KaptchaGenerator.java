@@ -63,11 +63,14 @@ public final class KaptchaGenerator implements CaptchaGenerator {
 	private static int fittingSize(String text, int size, int space, int width) {
 		FontRenderContext context = new FontRenderContext(null, true, true);
 		for (int candidate = size; candidate > 12; candidate--) {
+			Font[] fonts = new Font[FONTS.length];
+			for (int i = 0; i < FONTS.length; i++) {
+				fonts[i] = new Font(FONTS[i], Font.BOLD, candidate);
+			}
 			double total = space * (text.length() - 1);
 			for (char c : text.toCharArray()) {
 				double widest = 0;
-				for (String family : FONTS) {
-					Font font = new Font(family, Font.BOLD, candidate);
+				for (Font font : fonts) {
 					widest = Math.max(widest, font.createGlyphVector(context, new char[] { c }).getVisualBounds().getWidth());
 				}
 				total += widest;
