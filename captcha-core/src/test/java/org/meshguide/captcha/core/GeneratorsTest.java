@@ -4,6 +4,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.meshguide.captcha.core.gen.CaptchaGenerator;
 import org.meshguide.captcha.core.gen.Generators;
@@ -16,7 +17,7 @@ class GeneratorsTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "hutool-math", "easy-math", "kaptcha-math", "cage-math", "hutool-text", "easy-text",
-			"kaptcha-text", "cage-text", "easy-math:fresnel", "easy-text:actionj" })
+			"kaptcha-text", "cage-text", "easy-math:fresnel", "easy-text:actionj", "hutool-math:shear" })
 	void rendersImagesWithLabelsTheModelCanOutput(String name) {
 		CaptchaGenerator generator = Generators.named(name);
 		Random random = new Random(42);
@@ -50,13 +51,16 @@ class GeneratorsTest {
 		assertThat(Preprocessing.ink(second.image())).isEqualTo(Preprocessing.ink(first.image()));
 	}
 
-	@Test
-	void aFixedEasyCaptchaFontKeepsTheTextsOfTheSameSeed() {
-		assertThat(Generators.named("easy-math:ransom").next(new Random(7)).label())
-			.isEqualTo(Generators.named("easy-math").next(new Random(7)).label());
-		assertThat(Generators.named("easy-math:ransom").name()).isEqualTo("easy-math:ransom");
-		assertThatIllegalArgumentException().isThrownBy(() -> Generators.named("easy-math:comic"))
-			.withMessageContaining("fresnel");
+	/** One easy-captcha font or one hutool kind: the same texts as the mix, and a list of the valid ones. */
+	@ParameterizedTest
+	@CsvSource({ "easy-math, ransom, comic, fresnel", "hutool-math, shear, gif, circle" })
+	void aFixedVariantKeepsTheTextsOfTheSameSeed(String generator, String variant, String unknown, String listed) {
+		String name = generator + ":" + variant;
+		assertThat(Generators.named(name).next(new Random(7)).label())
+			.isEqualTo(Generators.named(generator).next(new Random(7)).label());
+		assertThat(Generators.named(name).name()).isEqualTo(name);
+		assertThatIllegalArgumentException().isThrownBy(() -> Generators.named(generator + ":" + unknown))
+			.withMessageContaining(listed);
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontFormatException;
 import java.awt.GradientPaint;
+import java.awt.GraphicsEnvironment;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.Shape;
@@ -17,6 +18,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import com.wf.captcha.base.Captcha;
 import org.meshguide.captcha.core.Vocabulary;
@@ -25,11 +27,14 @@ import org.meshguide.captcha.core.gen.Sample;
 import org.meshguide.captcha.core.gen.Texts;
 
 /**
- * Captchas no library draws: every font we have, any colour on light or dark backgrounds, grids, stripes and
- * hatching behind the text, rotated and overlapping glyphs filled, hollow, thickened or with a drop shadow,
- * lines, curves, dots, waves along either axis, lenses, every arithmetic notation. Entirely seeded. This is what
- * teaches the model what a captcha is rather than what one library's captchas look like: the
- * leave-one-generator-out figure in docs/13-captcha-service.md measures how well that works.
+ * Captchas no library draws: the logical fonts, nine more installed families and easy-captcha's fonts, any
+ * colour (pastel included) on white, light, gradient or dark backgrounds, grids, stripes, hatching or clutter
+ * of short strokes and rings behind the text, glyphs in one slot each across the width or in a run from
+ * overlapping to widely spaced, rotated, filled, hollow, thickened or with a drop shadow, lines, curves,
+ * dots, waves along either axis, lenses, every arithmetic notation. Entirely seeded. This is what teaches
+ * the model what a captcha is rather than what one library's captchas look like: the
+ * leave-one-generator-out figure in docs/13-captcha-service.md measures how well that works. Leaving
+ * easy-captcha out also leaves its fonts out of here.
  */
 final class SyntheticGenerator implements CaptchaGenerator {
 
@@ -38,18 +43,37 @@ final class SyntheticGenerator implements CaptchaGenerator {
 
 	private static final String[] LOGICAL_FONTS = { Font.SANS_SERIF, Font.SERIF, Font.MONOSPACED, Font.DIALOG };
 
+	/**
+	 * Installed fonts no captcha library here uses (the libraries draw in DejaVu, which the logical fonts
+	 * map to, or in easy-captcha's own): shapes the model has to read without having seen them in a library.
+	 */
+	private static final String[] SYSTEM_FONTS = { "DejaVu Sans Condensed", "DejaVu Sans Light",
+			"DejaVu Serif Condensed", "Liberation Sans", "Liberation Serif", "Liberation Mono", "Noto Sans CJK SC",
+			"Noto Serif CJK SC", "Noto Sans Mono CJK SC" };
+
 	private final boolean math;
 
 	private final List<Font> fonts = new ArrayList<>();
 
-	SyntheticGenerator(boolean math) {
+	SyntheticGenerator(boolean math, boolean easyFonts) {
 		this.math = math;
 		for (String name : LOGICAL_FONTS) {
 			for (int style : new int[] { Font.PLAIN, Font.BOLD, Font.ITALIC }) {
 				this.fonts.add(new Font(name, style, 10));
 			}
 		}
-		for (String file : EASY_FONTS) {
+		Set<String> installed = Set.of(GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames());
+		for (String family : SYSTEM_FONTS) {
+			// Java would quietly draw a missing family in its default font, and the data would silently change
+			if (!installed.contains(family)) {
+				throw new IllegalStateException("font family '" + family + "' is not installed: "
+						+ "apt-get install fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-cjk");
+			}
+			for (int style : new int[] { Font.PLAIN, Font.BOLD, Font.ITALIC }) {
+				this.fonts.add(new Font(family, style, 10));
+			}
+		}
+		for (String file : easyFonts ? EASY_FONTS : new String[0]) {
 			try (InputStream in = Captcha.class.getResourceAsStream("/" + file)) {
 				this.fonts.add(Font.createFont(Font.TRUETYPE_FONT, in));
 			}
@@ -77,11 +101,19 @@ final class SyntheticGenerator implements CaptchaGenerator {
 				random.nextBoolean() ? RenderingHints.VALUE_TEXT_ANTIALIAS_ON : RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
 		boolean dark = random.nextInt(7) == 0;
 		paintBackground(g, random, width, height, dark);
-		if (random.nextBoolean()) {
+		if (random.nextInt(3) == 0) {
+			paintClutter(g, random, width, height, dark);
+		}
+		else if (random.nextBoolean()) {
 			paintNoise(g, random, width, height, dark, 0.5f);
 		}
 		paintText(g, random, text, width, height, dark);
-		paintNoise(g, random, width, height, dark, 1f);
+		// from a clean image to a thoroughly spoilt one
+		paintNoise(g, random, width, height, dark, random.nextFloat());
+		if (random.nextInt(8) == 0) {
+			g.setColor(randomColor(random, 0, 160));
+			g.drawRect(0, 0, width - 1, height - 1);
+		}
 		g.dispose();
 		if (random.nextInt(4) == 0) {
 			image = Warps.wave(image, random, true);
@@ -103,10 +135,38 @@ final class SyntheticGenerator implements CaptchaGenerator {
 	private static void paintBackground(Graphics2D g, Random random, int width, int height, boolean dark) {
 		Color a = dark ? randomColor(random, 0, 90) : randomColor(random, 190, 256);
 		Color b = dark ? randomColor(random, 0, 90) : randomColor(random, 190, 256);
+		if (!dark && random.nextInt(4) == 0) {
+			// plain white, as most libraries draw it
+			a = Color.WHITE;
+			b = a;
+		}
 		g.setPaint(random.nextBoolean() ? a : new GradientPaint(0, 0, a, width, height * random.nextFloat(), b));
 		g.fillRect(0, 0, width, height);
 		if (random.nextInt(3) == 0) {
 			paintPattern(g, random, width, height, dark);
+		}
+	}
+
+	/**
+	 * Many small things behind the text: up to 150 short strokes or 40 rings, in any colour. Captchas that
+	 * rely on clutter rather than distortion look like this.
+	 */
+	private static void paintClutter(Graphics2D g, Random random, int width, int height, boolean dark) {
+		boolean strokes = random.nextBoolean();
+		int count = strokes ? 10 + random.nextInt(141) : 5 + random.nextInt(36);
+		g.setStroke(new BasicStroke(1 + random.nextInt(2) * 0.5f));
+		for (int i = 0; i < count; i++) {
+			g.setColor(textColour(random, dark));
+			int x = random.nextInt(width);
+			int y = random.nextInt(height);
+			if (strokes) {
+				g.drawLine(x, y, x + random.nextInt(width / 6 + 1) - width / 12, y + random.nextInt(height / 4 + 1) - height / 8);
+			}
+			else {
+				int w = 2 + random.nextInt(Math.max(3, height / 2));
+				int h = 2 + random.nextInt(Math.max(3, height / 2));
+				g.drawOval(x - w / 2, y - h / 2, w, h);
+			}
 		}
 	}
 
@@ -153,32 +213,41 @@ final class SyntheticGenerator implements CaptchaGenerator {
 	private void paintText(Graphics2D g, Random random, String text, int width, int height, boolean dark) {
 		boolean oneFont = random.nextBoolean();
 		Font base = this.fonts.get(random.nextInt(this.fonts.size()));
-		float size = height * (0.5f + 0.35f * random.nextFloat());
-		// shrink until the text fits the width (rotation and spacing aside)
-		float advance = text.length() * size * 0.62f;
+		float size = height * (0.4f + 0.55f * random.nextFloat());
+		// spread: one slot per character across the whole width (hutool, easy-captcha); otherwise a run of
+		// text anywhere, from overlapping to widely spaced
+		boolean spread = random.nextInt(3) == 0;
+		float spacing = spread ? 1 : 0.65f + 0.65f * random.nextFloat();
+		float slot = width * 0.96f / text.length();
+		// shrink until the text fits the width (rotation aside)
+		float advance = text.length() * size * 0.62f * (spread ? 1 : spacing);
 		if (advance > width * 0.92f) {
 			size *= width * 0.92f / advance;
 		}
-		float spacing = 0.75f + 0.35f * random.nextFloat();
-		float x = width * 0.02f + random.nextFloat() * Math.max(1, width - text.length() * size * 0.62f * spacing - width * 0.04f);
-		Color fixed = dark ? randomColor(random, 150, 256) : randomColor(random, 0, 150);
+		float x = spread ? width * 0.02f
+				: width * 0.02f + random.nextFloat() * Math.max(1, width - text.length() * size * 0.62f * spacing - width * 0.04f);
+		Color fixed = textColour(random, dark);
 		boolean oneColour = random.nextBoolean();
 		Effect effect = Effect.pick(random);
 		Color shadow = dark ? randomColor(random, 100, 200) : randomColor(random, 60, 200);
 		int shadowX = 1 + random.nextInt(4);
 		int shadowY = 1 + random.nextInt(4);
 		float stroke = 1 + random.nextInt(3);
-		for (char c : text.toCharArray()) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
 			Font font = oneFont ? base : this.fonts.get(random.nextInt(this.fonts.size()));
 			if (!font.canDisplay(c)) {
 				font = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
 			}
 			font = font.deriveFont(size * (0.85f + 0.3f * random.nextFloat()));
-			Color colour = oneColour ? fixed : (dark ? randomColor(random, 150, 256) : randomColor(random, 0, 150));
+			Color colour = oneColour ? fixed : textColour(random, dark);
 			float baseline = height * 0.5f + size * 0.35f + (random.nextFloat() - 0.5f) * height * 0.25f;
 			double angle = Math.toRadians((random.nextDouble() - 0.5) * 50);
 			GlyphVector glyph = font.createGlyphVector(g.getFontRenderContext(), String.valueOf(c));
 			float charWidth = glyph.getGlyphMetrics(0).getAdvance();
+			if (spread) {
+				x = width * 0.02f + i * slot + (slot - charWidth) / 2 + (random.nextFloat() - 0.5f) * slot * 0.3f;
+			}
 			Shape outline = AffineTransform.getRotateInstance(angle, x + charWidth / 2.0, baseline - size / 3.0)
 				.createTransformedShape(glyph.getOutline(x, baseline));
 			switch (effect) {
@@ -224,7 +293,7 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		int lines = (int) (random.nextInt(6) * amount);
 		for (int i = 0; i < lines; i++) {
 			g.setColor(dark ? randomColor(random, 100, 256) : randomColor(random, 0, 220));
-			g.setStroke(new BasicStroke(1 + random.nextInt(3)));
+			g.setStroke(new BasicStroke(1 + random.nextInt(4)));
 			if (random.nextBoolean()) {
 				g.drawLine(random.nextInt(width), random.nextInt(height), random.nextInt(width), random.nextInt(height));
 			}
@@ -245,6 +314,25 @@ final class SyntheticGenerator implements CaptchaGenerator {
 			g.setColor(randomColor(random, 0, 256));
 			g.fillRect(random.nextInt(width), random.nextInt(height), 1 + random.nextInt(2), 1 + random.nextInt(2));
 		}
+	}
+
+	/**
+	 * Dark text on light backgrounds half the time; otherwise any colour that still shows (its darkest
+	 * channel below 200, so even pastel yellow or pink qualifies), as libraries that pick random colours draw it.
+	 */
+	private static Color textColour(Random random, boolean dark) {
+		if (dark) {
+			return randomColor(random, 150, 256);
+		}
+		if (random.nextBoolean()) {
+			return randomColor(random, 0, 150);
+		}
+		Color colour;
+		do {
+			colour = randomColor(random, 0, 256);
+		}
+		while (Math.min(colour.getRed(), Math.min(colour.getGreen(), colour.getBlue())) >= 200);
+		return colour;
 	}
 
 	private static Color randomColor(Random random, int from, int to) {

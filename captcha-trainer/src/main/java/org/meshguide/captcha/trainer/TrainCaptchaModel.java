@@ -57,7 +57,8 @@ import org.meshguide.captcha.core.gen.Sample;
  * --minutes N       training time budget: the learning rate decays over wall-clock time and training stops
  *                   when it is spent, so a busy machine gets fewer steps, not a later finish (default 40)
  * --steps N         a fixed number of steps instead (what repeats a run exactly, with --threads 1)
- * --exclude LIB     leave a library out (hutool, easy, kaptcha, cage), for the leave-one-generator-out figure
+ * --exclude LIB     leave a library out (hutool, easy, kaptcha, cage), for the leave-one-generator-out figure;
+ *                   leaving easy out also drops easy-captcha's fonts from the synthetic captchas
  * --threads N       threads for data generation (default 2); libtorch's own threads are set by the pom
  * --resume DIR      start from the parameters a previous run saved in DIR instead of random ones
  * --rate R          peak learning rate (default 2e-3; lower when resuming, so the restart does not undo
@@ -114,11 +115,12 @@ public final class TrainCaptchaModel {
 			.filter((name) -> excluded.isEmpty() || !name.startsWith(excluded + "-"))
 			.toList();
 		log("generators %s, excluded '%s', seed %d, %d threads", names, excluded, seed, threads);
-		Data train = generate(names, true, samples, seed, threads);
+		// easy-captcha's fonts are its look: leaving it out leaves them out of the synthetic captchas too
+		Data train = generate(names, !excluded.equals("easy"), true, samples, seed, threads);
 		log("generated %d training samples in %s", samples, since(started));
 		Map<String, Data> validation = new LinkedHashMap<>();
 		for (CaptchaGenerator generator : Generators.all()) {
-			validation.put(generator.name(), generate(List.of(generator.name()), false, 300, seed + 1, threads));
+			validation.put(generator.name(), generate(List.of(generator.name()), true, false, 300, seed + 1, threads));
 		}
 		Random random = new Random(seed);
 
@@ -302,12 +304,12 @@ public final class TrainCaptchaModel {
 	 * {@value #BLOCK} has its own seed and each thread its own generators (the libraries keep state), so the
 	 * result is the same whatever the number of threads.
 	 */
-	private static Data generate(List<String> names, boolean augment, int count, long seed, int threads)
+	private static Data generate(List<String> names, boolean easyFonts, boolean augment, int count, long seed, int threads)
 			throws InterruptedException, ExecutionException {
 		double[] weights = names.stream().mapToDouble((name) -> MIX.getOrDefault(name, 1.0)).toArray();
 		double total = Arrays.stream(weights).sum();
 		ThreadLocal<List<CaptchaGenerator>> generators = ThreadLocal.withInitial(() -> names.stream()
-			.map((name) -> name.startsWith("synthetic") ? new SyntheticGenerator(name.endsWith("math"))
+			.map((name) -> name.startsWith("synthetic") ? new SyntheticGenerator(name.endsWith("math"), easyFonts)
 					: Generators.named(name))
 			.toList());
 		Data data = new Data(count);

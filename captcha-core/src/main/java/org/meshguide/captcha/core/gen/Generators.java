@@ -16,10 +16,16 @@ public final class Generators {
 				new KaptchaGenerator(false), new CageGenerator(false));
 	}
 
-	/** @param name a name from {@link #all()}, or {@code easy-math:FONT} / {@code easy-text:FONT} for one font */
+	/**
+	 * @param name a name from {@link #all()}, {@code easy-math:FONT} / {@code easy-text:FONT} for one font, or
+	 * {@code hutool-math:KIND} / {@code hutool-text:KIND} for one of line, circle, shear
+	 */
 	public static CaptchaGenerator named(String name) {
 		if (name.startsWith("easy-") && name.contains(":")) {
 			return new EasyCaptchaGenerator(name.startsWith("easy-math:"), name.substring(name.indexOf(':') + 1));
+		}
+		if (name.startsWith("hutool-") && name.contains(":")) {
+			return new HutoolGenerator(name.startsWith("hutool-math:"), name.substring(name.indexOf(':') + 1));
 		}
 		return all().stream()
 			.filter((generator) -> generator.name().equals(name))

@@ -1,6 +1,7 @@
 package org.meshguide.captcha.core.gen;
 
 import java.awt.Font;
+import java.util.List;
 import java.util.Random;
 
 import cn.hutool.captcha.AbstractCaptcha;
@@ -17,15 +18,30 @@ import org.meshguide.captcha.core.Vocabulary;
  */
 public final class HutoolGenerator implements CaptchaGenerator {
 
+	/** hutool's three captcha kinds, in the order {@link #next} picks them. */
+	static final List<String> KINDS = List.of("line", "circle", "shear");
+
 	private final boolean math;
 
+	private final String kind;
+
+	/** Line, circle and shear captchas, one of the three at random: how the training data has them. */
 	public HutoolGenerator(boolean math) {
+		this(math, null);
+	}
+
+	/** Captchas of one kind only, to measure them one by one ({@code hutool-math:shear}). */
+	public HutoolGenerator(boolean math, String kind) {
+		if (kind != null && !KINDS.contains(kind)) {
+			throw new IllegalArgumentException("hutool has no captcha kind " + kind + "; it has " + KINDS);
+		}
 		this.math = math;
+		this.kind = kind;
 	}
 
 	@Override
 	public String name() {
-		return this.math ? "hutool-math" : "hutool-text";
+		return (this.math ? "hutool-math" : "hutool-text") + ((this.kind != null) ? ":" + this.kind : "");
 	}
 
 	@Override
@@ -34,7 +50,8 @@ public final class HutoolGenerator implements CaptchaGenerator {
 		int height = 40 + random.nextInt(61);
 		int width = Math.max(2 * height, 120 + random.nextInt(121));
 		CodeGenerator fixed = new FixedCode(text);
-		AbstractCaptcha captcha = switch (random.nextInt(3)) {
+		int pick = random.nextInt(KINDS.size());
+		AbstractCaptcha captcha = switch ((this.kind != null) ? KINDS.indexOf(this.kind) : pick) {
 			case 0 -> new LineCaptcha(width, height, fixed, 20 + random.nextInt(131));
 			case 1 -> new CircleCaptcha(width, height, fixed, 5 + random.nextInt(36));
 			default -> new ShearCaptcha(width, height, fixed, 1 + random.nextInt(4));
