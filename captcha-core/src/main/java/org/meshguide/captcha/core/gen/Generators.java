@@ -21,11 +21,15 @@ public final class Generators {
 	 * {@code hutool-math:KIND} / {@code hutool-text:KIND} for one of line, circle, shear
 	 */
 	public static CaptchaGenerator named(String name) {
-		if (name.startsWith("easy-") && name.contains(":")) {
-			return new EasyCaptchaGenerator(name.startsWith("easy-math:"), name.substring(name.indexOf(':') + 1));
-		}
-		if (name.startsWith("hutool-") && name.contains(":")) {
-			return new HutoolGenerator(name.startsWith("hutool-math:"), name.substring(name.indexOf(':') + 1));
+		int colon = name.indexOf(':');
+		if (colon > 0) {
+			String variant = name.substring(colon + 1);
+			return switch (name.substring(0, colon)) {
+				case "easy-math", "easy-text" -> new EasyCaptchaGenerator(name.startsWith("easy-math:"), variant);
+				case "hutool-math", "hutool-text" -> new HutoolGenerator(name.startsWith("hutool-math:"), variant);
+				default -> throw new IllegalArgumentException("no generator " + name
+						+ "; only easy-math, easy-text, hutool-math and hutool-text have :variants");
+			};
 		}
 		return all().stream()
 			.filter((generator) -> generator.name().equals(name))
