@@ -6,7 +6,8 @@
 #     for + - =, which caps what any reader can get on the mix of all ten
 #   - the service's resident memory (RSS) after the run, and the size of its jar
 #   - leave-one-generator-out: with --logo MODEL:LIBRARY, a second instance serves MODEL (trained with
-#     --exclude LIBRARY) and is measured on LIBRARY's captchas only (hutool's also kind by kind, 200 each)
+#     --exclude LIBRARY) and is measured on LIBRARY's captchas only (hutool's also kind by kind and
+#     easy-captcha's font by font, 200 each)
 #
 #   scripts/bench-captcha.sh [--count N] [--logo captcha-trainer/target/runs/captcha-no-kaptcha.onnx:kaptcha]...
 #                            [--logo-only]   (only the leave-one-generator-out models, not the committed one)
@@ -60,12 +61,13 @@ bench() {
     -Dbench.args="--out $RESULTS --count $COUNT $*") 2>&1 | grep -v '^\[INFO\]' || die "benchmark client failed"
 }
 
+fonts=(actionj epilog fresnel headache lexo prefix progbot ransom robot scandal)
+
 if [[ -z $LOGO_ONLY ]]; then
   step "captcha-service with the committed model, $COUNT captchas per library"
   serve captcha-bench 18090
   bench --url http://127.0.0.1:18090 --label captcha.onnx
   step "easy-captcha arithmetic, font by font ($FONT_COUNT each)"
-  fonts=(actionj epilog fresnel headache lexo prefix progbot ransom robot scandal)
   bench --url http://127.0.0.1:18090 --label captcha.onnx --count "$FONT_COUNT" \
     --generators "$(printf 'easy-math:%s,' "${fonts[@]}" | sed 's/,$//')"
   pid=$(<"$RUN/pids/captcha-bench.pid")
@@ -87,11 +89,18 @@ for entry in "${LOGO[@]}"; do
   [[ -f $model ]] || die "no model $model (train it with --exclude $library, see docs/13-captcha-service.md)"
   step "Leave-one-generator-out: $model on $library"
   serve captcha-logo 18091 --captcha.model="file:$(cd "$(dirname "$model")" && pwd)/$(basename "$model")"
-  bench --url http://127.0.0.1:18091 --label "without-$library" --generators "$library-math,$library-text"
+  # named by file, so that two models left without the same library (an old one as the baseline) tell apart
+  label=$(basename "$model" .onnx)
+  bench --url http://127.0.0.1:18091 --label "$label" --generators "$library-math,$library-text"
   if [[ $library == hutool ]]; then
     # hutool draws three kinds of captcha; which of them a model that never saw hutool fails on says what to add
-    bench --url http://127.0.0.1:18091 --label "without-$library" --count "$FONT_COUNT" \
+    bench --url http://127.0.0.1:18091 --label "$label" --count "$FONT_COUNT" \
       --generators hutool-math:line,hutool-math:circle,hutool-math:shear
+  fi
+  if [[ $library == easy ]]; then
+    # easy-captcha's ten fonts are all decorative: which of them a model that never saw them can read
+    bench --url http://127.0.0.1:18091 --label "$label" --count "$FONT_COUNT" \
+      --generators "$(printf 'easy-math:%s,' "${fonts[@]}" | sed 's/,$//')"
   fi
   stop_processes "$RUN"
 done

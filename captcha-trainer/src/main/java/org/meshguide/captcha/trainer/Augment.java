@@ -20,7 +20,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 /**
  * What happens to a captcha between the library that drew it and the service: a screenshot that is a little
  * rotated, scaled or cropped, and JPEG compression (the seed's own example uploads a .jfif). Plus, on a few
- * images, a wave or lens from {@link Warps}.
+ * images, a wave, shear or lens from {@link Warps}.
  */
 final class Augment {
 
@@ -35,6 +35,9 @@ final class Augment {
 		// now and then another library's distortion, so that no look belongs to one library only
 		if (random.nextInt(8) == 0) {
 			out = Warps.wave(out, random, random.nextBoolean());
+		}
+		if (random.nextInt(10) == 0) {
+			out = Warps.shear(out, random, random.nextBoolean());
 		}
 		if (random.nextInt(10) == 0) {
 			out = Warps.lens(out, random);

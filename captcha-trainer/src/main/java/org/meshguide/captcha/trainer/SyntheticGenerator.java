@@ -16,6 +16,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -27,11 +28,13 @@ import org.meshguide.captcha.core.gen.Sample;
 import org.meshguide.captcha.core.gen.Texts;
 
 /**
- * Captchas no library draws: the logical fonts, nine more installed families and easy-captcha's fonts, any
+ * Captchas no library draws: the logical fonts, seventy-seven more installed families (plain, handwriting, script,
+ * blackletter, pixel, OCR, comic), slanted or narrowed or widened, and easy-captcha's fonts, any
  * colour (pastel included) on white, light, gradient or dark backgrounds, grids, stripes, hatching or clutter
  * of short strokes and rings behind the text, glyphs in one slot each across the width or in a run from
  * overlapping to widely spaced, rotated, filled, hollow, thickened or with a drop shadow, lines, curves,
- * dots, waves along either axis, lenses, every arithmetic notation. Entirely seeded. This is what teaches
+ * dots, waves along either axis, shears that bend or slant the whole line, lenses, text running off the
+ * edge, every arithmetic notation. Entirely seeded. This is what teaches
  * the model what a captcha is rather than what one library's captchas look like: the
  * leave-one-generator-out figure in docs/13-captcha-service.md measures how well that works. Leaving
  * easy-captcha out also leaves its fonts out of here.
@@ -51,36 +54,122 @@ final class SyntheticGenerator implements CaptchaGenerator {
 			"DejaVu Serif Condensed", "Liberation Sans", "Liberation Serif", "Liberation Mono", "Noto Sans CJK SC",
 			"Noto Serif CJK SC", "Noto Sans Mono CJK SC" };
 
+	/**
+	 * Handwriting, script, comic, blackletter, pixel, OCR, rounded, stencil-like and display faces from
+	 * Debian's font packages (the Debian package in each comment): what makes decorative captcha fonts
+	 * readable is having seen many unlike shapes of each character, not the fonts of one library.
+	 */
+	private static final String[] DECORATIVE_FONTS = { "Averia GWF", "Averia Sans GWF", "Averia Serif GWF", // fonts-averia-*-gwf
+			"Blankenburg_UNZ1A", // fonts-blankenburg
+			"Breip", // fonts-breip
+			"C-64", // fonts-sixtyfour
+			"Comfortaa", // fonts-comfortaa
+			"Comic Neue", // fonts-comic-neue
+			"DkgHandwriting", // fonts-dkg-handwriting
+			"Domestic Manners", "Dustismo", "Dustismo Roman", "El Abogado Loco", "It wasn't me", "Junkyard",
+			"Penguin Attack", "Wargames", // fonts-dustin
+			"Ecolier_court", // fonts-ecolier-court
+			"Humor Sans", // fonts-humor-sans
+			"Isabella", // fonts-isabella
+			"Kristi", // fonts-kristi
+			"Leckerli One", // fonts-leckerli-one
+			"Lobster Two", // fonts-lobster
+			"Linden Hill", // fonts-lindenhill
+			"OCRA", // fonts-ocr-a
+			"OCR B ", // fonts-ocr-b (the family name ends in a space)
+			"Radis Sans", // fonts-radisnoir
+			"Rufscript", // fonts-rufscript
+			"StayPuft", // fonts-staypuft
+			"Yanone Kaffeesatz", // fonts-yanone-kaffeesatz
+			"femkeklaver", // fonts-femkeklaver
+			"mononoki", // fonts-mononoki
+			"Fantasque Sans Mono", // fonts-fantasque-sans
+			"IBM 3270", // fonts-3270
+			"Jura", // fonts-jura
+			"[F500]", // fonts-f500
+			"Tomson Talks", // fonts-tomsontalks
+			"Ptolemy", // fonts-gotico-antiqua
+			"Z003", "URW Bookman", "URW Gothic", "C059", "P052", "Nimbus Sans Narrow", // fonts-urw-base35
+			"TeX Gyre Adventor", "TeXGyreSchola", "TeXGyreChorus", // fonts-texgyre
+			"Old Standard TT", // fonts-oldstandard
+			"Vollkorn", // fonts-vollkorn
+			"Linux Libertine O", "Linux Biolinum O", // fonts-linuxlibertine
+			"Goudy Bookletter 1911", // fonts-goudybookletter
+			"Cabin", // fonts-cabin
+			"Cantarell", // fonts-cantarell
+			"Dosis", // fonts-dosis
+			"Quicksand", // fonts-quicksand
+			"League Spartan", // fonts-league-spartan
+			"Hack", // fonts-hack
+			"Inconsolata", // fonts-inconsolata
+			"FreeSans", "FreeSerif", "FreeMono", // fonts-freefont-ttf
+			"Accanthis ADF Std", // fonts-adf-accanthis
+			"Gillius ADF", "Gillius ADF Cond", // fonts-adf-gillius
+			"Berenis ADF Pro", // fonts-adf-berenis
+			"M PLUS 1", "M PLUS 1 Code" // fonts-mplus
+	};
+
+	/** The Debian packages the two lists above come from, for the error that names what is missing. */
+	private static final String FONT_PACKAGES = "fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-cjk "
+			+ "fonts-averia-gwf fonts-averia-sans-gwf fonts-averia-serif-gwf fonts-blankenburg fonts-breip "
+			+ "fonts-sixtyfour fonts-comfortaa fonts-comic-neue fonts-dkg-handwriting fonts-dustin fonts-ecolier-court "
+			+ "fonts-humor-sans fonts-isabella fonts-kristi fonts-leckerli-one fonts-lobster fonts-lindenhill "
+			+ "fonts-ocr-a fonts-ocr-b fonts-radisnoir fonts-rufscript fonts-staypuft fonts-yanone-kaffeesatz "
+			+ "fonts-femkeklaver fonts-mononoki fonts-fantasque-sans fonts-3270 fonts-jura fonts-f500 "
+			+ "fonts-tomsontalks fonts-gotico-antiqua fonts-urw-base35 fonts-texgyre fonts-oldstandard "
+			+ "fonts-vollkorn fonts-linuxlibertine fonts-goudybookletter fonts-cabin fonts-cantarell fonts-dosis "
+			+ "fonts-quicksand fonts-league-spartan fonts-hack fonts-inconsolata fonts-freefont-ttf "
+			+ "fonts-adf-accanthis fonts-adf-gillius fonts-adf-berenis fonts-mplus";
+
 	private final boolean math;
 
-	private final List<Font> fonts = new ArrayList<>();
+	/**
+	 * Three groups drawn from with equal chance, so that seventy-seven installed families do not crowd out the
+	 * logical fonts the libraries draw in: logical, installed, easy-captcha's (unless left out).
+	 */
+	private final List<List<Font>> fonts = new ArrayList<>();
 
 	SyntheticGenerator(boolean math, boolean easyFonts) {
 		this.math = math;
-		for (String name : LOGICAL_FONTS) {
-			for (int style : new int[] { Font.PLAIN, Font.BOLD, Font.ITALIC }) {
-				this.fonts.add(new Font(name, style, 10));
-			}
-		}
+		this.fonts.add(styled(Arrays.asList(LOGICAL_FONTS)));
 		Set<String> installed = Set.of(GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames());
-		for (String family : SYSTEM_FONTS) {
+		List<String> families = new ArrayList<>(Arrays.asList(SYSTEM_FONTS));
+		families.addAll(Arrays.asList(DECORATIVE_FONTS));
+		for (String family : families) {
 			// Java would quietly draw a missing family in its default font, and the data would silently change
 			if (!installed.contains(family)) {
-				throw new IllegalStateException("font family '" + family + "' is not installed: "
-						+ "apt-get install fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-cjk");
+				throw new IllegalStateException(
+						"font family '" + family + "' is not installed: apt-get install " + FONT_PACKAGES);
 			}
+		}
+		this.fonts.add(styled(families));
+		if (easyFonts) {
+			List<Font> easy = new ArrayList<>();
+			for (String file : EASY_FONTS) {
+				try (InputStream in = Captcha.class.getResourceAsStream("/" + file)) {
+					easy.add(Font.createFont(Font.TRUETYPE_FONT, in));
+				}
+				catch (IOException | FontFormatException ex) {
+					throw new IllegalStateException("easy-captcha ships " + file, ex);
+				}
+			}
+			this.fonts.add(easy);
+		}
+	}
+
+	private static List<Font> styled(List<String> families) {
+		List<Font> styled = new ArrayList<>();
+		for (String family : families) {
 			for (int style : new int[] { Font.PLAIN, Font.BOLD, Font.ITALIC }) {
-				this.fonts.add(new Font(family, style, 10));
+				styled.add(new Font(family, style, 10));
 			}
 		}
-		for (String file : easyFonts ? EASY_FONTS : new String[0]) {
-			try (InputStream in = Captcha.class.getResourceAsStream("/" + file)) {
-				this.fonts.add(Font.createFont(Font.TRUETYPE_FONT, in));
-			}
-			catch (IOException | FontFormatException ex) {
-				throw new IllegalStateException("easy-captcha ships " + file, ex);
-			}
-		}
+		return styled;
+	}
+
+	private Font anyFont(Random random) {
+		List<Font> group = this.fonts.get(random.nextInt(this.fonts.size()));
+		return group.get(random.nextInt(group.size()));
 	}
 
 	@Override
@@ -123,6 +212,9 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		}
 		if (random.nextInt(6) == 0) {
 			image = Warps.lens(image, random);
+		}
+		if (random.nextInt(5) == 0) {
+			image = Warps.shear(image, random, random.nextBoolean());
 		}
 		return new Sample(image, Vocabulary.label(text));
 	}
@@ -212,7 +304,7 @@ final class SyntheticGenerator implements CaptchaGenerator {
 
 	private void paintText(Graphics2D g, Random random, String text, int width, int height, boolean dark) {
 		boolean oneFont = random.nextBoolean();
-		Font base = this.fonts.get(random.nextInt(this.fonts.size()));
+		Font base = anyFont(random);
 		float size = height * (0.4f + 0.55f * random.nextFloat());
 		// spread: one slot per character across the whole width (hutool, easy-captcha); otherwise a run of
 		// text anywhere, from overlapping to widely spaced
@@ -226,6 +318,25 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		}
 		float x = spread ? width * 0.02f
 				: width * 0.02f + random.nextFloat() * Math.max(1, width - text.length() * size * 0.62f * spacing - width * 0.04f);
+		// one text in six runs off the right edge by up to half a character, as libraries that do not measure
+		// their text draw it; the label keeps the character
+		if (random.nextInt(6) == 0) {
+			float overflow = size * 0.62f * 0.45f * random.nextFloat();
+			if (spread) {
+				slot = (width * 0.98f + overflow) / text.length();
+			}
+			else {
+				x = width + overflow - text.length() * size * 0.62f * spacing;
+			}
+		}
+		// the whole face slanted or narrowed or widened: faces unlike any installed one
+		AffineTransform face = new AffineTransform();
+		if (random.nextInt(3) == 0) {
+			face.shear((random.nextDouble() - 0.5) * 0.8, 0);
+		}
+		if (random.nextInt(3) == 0) {
+			face.scale(0.7 + 0.6 * random.nextDouble(), 1);
+		}
 		Color fixed = textColour(random, dark);
 		boolean oneColour = random.nextBoolean();
 		Effect effect = Effect.pick(random);
@@ -235,7 +346,7 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		float stroke = 1 + random.nextInt(3);
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);
-			Font font = oneFont ? base : this.fonts.get(random.nextInt(this.fonts.size()));
+			Font font = oneFont ? base : anyFont(random);
 			if (!font.canDisplay(c)) {
 				font = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
 			}
@@ -248,8 +359,10 @@ final class SyntheticGenerator implements CaptchaGenerator {
 			if (spread) {
 				x = width * 0.02f + i * slot + (slot - charWidth) / 2 + (random.nextFloat() - 0.5f) * slot * 0.3f;
 			}
-			Shape outline = AffineTransform.getRotateInstance(angle, x + charWidth / 2.0, baseline - size / 3.0)
-				.createTransformedShape(glyph.getOutline(x, baseline));
+			AffineTransform place = AffineTransform.getRotateInstance(angle, x + charWidth / 2.0, baseline - size / 3.0);
+			place.translate(x, baseline);
+			place.concatenate(face);
+			Shape outline = place.createTransformedShape(glyph.getOutline());
 			switch (effect) {
 				case SHADOW -> {
 					g.setColor(shadow);
@@ -273,7 +386,7 @@ final class SyntheticGenerator implements CaptchaGenerator {
 					g.fill(outline);
 				}
 			}
-			x += charWidth * spacing;
+			x += charWidth * (float) face.getScaleX() * spacing;
 		}
 	}
 
