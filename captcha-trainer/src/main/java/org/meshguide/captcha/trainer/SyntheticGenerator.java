@@ -12,6 +12,9 @@ import java.awt.Shape;
 import java.awt.font.GlyphVector;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.CubicCurve2D;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +35,8 @@ import org.meshguide.captcha.core.gen.Texts;
  * blackletter, pixel, OCR, comic), slanted or narrowed or widened, and easy-captcha's fonts, any
  * colour (pastel included) on white, light, gradient or dark backgrounds, grids, stripes, hatching or clutter
  * of short strokes and rings behind the text, glyphs in one slot each across the width or in a run from
- * overlapping to widely spaced, rotated, filled, hollow, thickened or with a drop shadow, lines, curves,
+ * overlapping to widely spaced, rotated, filled, hollow, thickened, with a drop shadow, knocked out of a box
+ * or disc, made of dots or rimmed, lines, curves,
  * dots, waves along either axis, shears that bend or slant the whole line, lenses, text running off the
  * edge, every arithmetic notation. Entirely seeded. This is what teaches
  * the model what a captcha is rather than what one library's captchas look like: the
@@ -344,6 +348,11 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		int shadowX = 1 + random.nextInt(4);
 		int shadowY = 1 + random.nextInt(4);
 		float stroke = 1 + random.nextInt(3);
+		// for knockout glyphs: a box, rounded box or disc around each one, the glyph itself a hole in it
+		int block = random.nextInt(3);
+		float pad = size * (0.05f + 0.15f * random.nextFloat());
+		Color hole = dark ? randomColor(random, 0, 60) : randomColor(random, 225, 256);
+		float dotGap = Math.max(2, size * (0.1f + 0.08f * random.nextFloat()));
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);
 			Font font = oneFont ? base : anyFont(random);
@@ -381,6 +390,40 @@ final class SyntheticGenerator implements CaptchaGenerator {
 					g.setStroke(new BasicStroke(stroke));
 					g.draw(outline);
 				}
+				case KNOCKOUT -> {
+					Rectangle2D box = outline.getBounds2D();
+					double bx = box.getX() - pad;
+					double by = box.getY() - pad;
+					double bw = box.getWidth() + 2 * pad;
+					double bh = box.getHeight() + 2 * pad;
+					g.setColor(colour);
+					g.fill(switch (block) {
+						case 0 -> new Rectangle2D.Double(bx, by, bw, bh);
+						case 1 -> new RoundRectangle2D.Double(bx, by, bw, bh, bw / 2, bh / 2);
+						default -> new Ellipse2D.Double(bx - pad, by - pad, bw + 2 * pad, bh + 2 * pad);
+					});
+					g.setColor(hole);
+					g.fill(outline);
+				}
+				case DOTS -> {
+					g.setColor(colour);
+					Rectangle2D box = outline.getBounds2D();
+					double radius = dotGap * 0.45;
+					for (double dy = box.getMinY(); dy <= box.getMaxY(); dy += dotGap) {
+						for (double dx = box.getMinX(); dx <= box.getMaxX(); dx += dotGap) {
+							if (outline.contains(dx, dy)) {
+								g.fill(new Ellipse2D.Double(dx - radius, dy - radius, 2 * radius, 2 * radius));
+							}
+						}
+					}
+				}
+				case RIM -> {
+					g.setColor(tint(colour, dark));
+					g.fill(outline);
+					g.setColor(colour);
+					g.setStroke(new BasicStroke(stroke + 1));
+					g.draw(outline);
+				}
 				default -> {
 					g.setColor(colour);
 					g.fill(outline);
@@ -390,14 +433,26 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		}
 	}
 
-	/** How the glyphs are painted: mostly filled, sometimes with a drop shadow, hollow, or thickened. */
+	/** Halfway to the background: the fill inside a rim. */
+	private static Color tint(Color colour, boolean dark) {
+		int towards = dark ? 0 : 255;
+		return new Color((colour.getRed() + towards) / 2, (colour.getGreen() + towards) / 2,
+				(colour.getBlue() + towards) / 2);
+	}
+
+	/**
+	 * How the glyphs are painted: mostly filled, sometimes with a drop shadow, hollow, thickened, knocked out
+	 * of a box or disc (the glyph a hole), made of dots, or a pale fill inside a thick rim. Decorative captcha
+	 * fonts are mostly one of these, which no number of ordinary fonts teaches.
+	 */
 	private enum Effect {
 
-		FILL, SHADOW, OUTLINE, BOLD;
+		FILL, SHADOW, OUTLINE, BOLD, KNOCKOUT, DOTS, RIM;
 
 		static Effect pick(Random random) {
-			int roll = random.nextInt(20);
-			return (roll < 11) ? FILL : (roll < 15) ? SHADOW : (roll < 17) ? OUTLINE : BOLD;
+			int roll = random.nextInt(26);
+			return (roll < 11) ? FILL : (roll < 15) ? SHADOW : (roll < 17) ? OUTLINE : (roll < 20) ? BOLD
+					: (roll < 22) ? KNOCKOUT : (roll < 24) ? DOTS : RIM;
 		}
 
 	}
