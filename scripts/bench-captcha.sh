@@ -62,6 +62,7 @@ bench() {
 }
 
 fonts=(actionj epilog fresnel headache lexo prefix progbot ransom robot scandal)
+easy_by_font=$(printf 'easy-math:%s,' "${fonts[@]}" | sed 's/,$//')
 
 if [[ -z $LOGO_ONLY ]]; then
   step "captcha-service with the committed model, $COUNT captchas per library"
@@ -69,7 +70,7 @@ if [[ -z $LOGO_ONLY ]]; then
   bench --url http://127.0.0.1:18090 --label captcha.onnx
   step "easy-captcha arithmetic, font by font ($FONT_COUNT each)"
   bench --url http://127.0.0.1:18090 --label captcha.onnx --count "$FONT_COUNT" \
-    --generators "$(printf 'easy-math:%s,' "${fonts[@]}" | sed 's/,$//')"
+    --generators "$easy_by_font"
   pid=$(<"$RUN/pids/captcha-bench.pid")
   # the JVM is a child of nice: its RSS is what the service holds after serving every request above
   jvm=$(pgrep -P "$pid" java || echo "$pid")
@@ -100,7 +101,7 @@ for entry in "${LOGO[@]}"; do
   if [[ $library == easy ]]; then
     # easy-captcha's ten fonts are all decorative: which of them a model that never saw them can read
     bench --url http://127.0.0.1:18091 --label "$label" --count "$FONT_COUNT" \
-      --generators "$(printf 'easy-math:%s,' "${fonts[@]}" | sed 's/,$//')"
+      --generators "$easy_by_font"
   fi
   stop_processes "$RUN"
 done

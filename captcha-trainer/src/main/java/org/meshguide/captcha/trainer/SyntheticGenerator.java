@@ -125,6 +125,9 @@ final class SyntheticGenerator implements CaptchaGenerator {
 			+ "fonts-quicksand fonts-league-spartan fonts-hack fonts-inconsolata fonts-freefont-ttf "
 			+ "fonts-adf-accanthis fonts-adf-gillius fonts-adf-berenis fonts-mplus";
 
+	/** A glyph's average advance as a fraction of the font size, for laying text out before measuring it. */
+	private static final float ADVANCE = 0.62f;
+
 	private final boolean math;
 
 	/**
@@ -316,21 +319,22 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		float spacing = spread ? 1 : 0.65f + 0.65f * random.nextFloat();
 		float slot = width * 0.96f / text.length();
 		// shrink until the text fits the width (rotation aside)
-		float advance = text.length() * size * 0.62f * (spread ? 1 : spacing);
+		float advance = text.length() * size * ADVANCE * (spread ? 1 : spacing);
 		if (advance > width * 0.92f) {
 			size *= width * 0.92f / advance;
 		}
-		float x = spread ? width * 0.02f
-				: width * 0.02f + random.nextFloat() * Math.max(1, width - text.length() * size * 0.62f * spacing - width * 0.04f);
+		// where a run of text ends, estimated before the glyphs are measured
+		float run = text.length() * size * ADVANCE * spacing;
+		float x = spread ? width * 0.02f : width * 0.02f + random.nextFloat() * Math.max(1, width - run - width * 0.04f);
 		// one text in six runs off the right edge by up to half a character, as libraries that do not measure
 		// their text draw it; the label keeps the character
 		if (random.nextInt(6) == 0) {
-			float overflow = size * 0.62f * 0.45f * random.nextFloat();
+			float overflow = size * ADVANCE * 0.45f * random.nextFloat();
 			if (spread) {
 				slot = (width * 0.98f + overflow) / text.length();
 			}
 			else {
-				x = width + overflow - text.length() * size * 0.62f * spacing;
+				x = width + overflow - run;
 			}
 		}
 		// the whole face slanted or narrowed or widened: faces unlike any installed one
