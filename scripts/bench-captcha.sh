@@ -8,8 +8,11 @@
 #   - leave-one-generator-out: with --logo MODEL:LIBRARY, a second instance serves MODEL (trained with
 #     --exclude LIBRARY) and is measured on LIBRARY's captchas only (hutool's also kind by kind and
 #     easy-captcha's font by font, 200 each)
+#   - with --baseline MODEL, a second instance serves MODEL (the previous service model) on every library and
+#     font with the same seeds, so a new model is compared with the one it replaces in the same run
 #
-#   scripts/bench-captcha.sh [--count N] [--logo captcha-trainer/target/runs/captcha-no-kaptcha.onnx:kaptcha]...
+#   scripts/bench-captcha.sh [--count N] [--baseline captcha-trainer/target/runs/captcha-v3.onnx]
+#                            [--logo captcha-trainer/target/runs/captcha-no-kaptcha.onnx:kaptcha]...
 #                            [--logo-only]   (only the leave-one-generator-out models, not the committed one)
 #
 # Needs the trainer's classpath (Maven profile "train"): the first run downloads DJL and libtorch (~150 MB).
@@ -22,11 +25,13 @@ COUNT=1000
 FONT_COUNT=200
 LOGO=()
 LOGO_ONLY=""
+BASELINE=""
 while (($#)); do
   case $1 in
     --count) COUNT=$2; shift ;;
     --logo) LOGO+=("$2"); shift ;;
     --logo-only) LOGO_ONLY=1 ;;
+    --baseline) BASELINE=$2; shift ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
   shift
@@ -84,12 +89,27 @@ if [[ -z $LOGO_ONLY ]]; then
   stop_processes "$RUN"
 fi
 
+# model_url FILE: the Spring resource location of a model file outside the jar
+model_url() {
+  echo "file:$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+}
+
+if [[ -n $BASELINE ]]; then
+  [[ -f $BASELINE ]] || die "no baseline model $BASELINE"
+  step "Baseline: $BASELINE, $COUNT captchas per library and $FONT_COUNT per easy-captcha font"
+  serve captcha-baseline 18092 --captcha.model="$(model_url "$BASELINE")"
+  label=$(basename "$BASELINE" .onnx)
+  bench --url http://127.0.0.1:18092 --label "$label"
+  bench --url http://127.0.0.1:18092 --label "$label" --count "$FONT_COUNT" --generators "$easy_by_font"
+  stop_processes "$RUN"
+fi
+
 for entry in "${LOGO[@]}"; do
   model=${entry%%:*}
   library=${entry##*:}
   [[ -f $model ]] || die "no model $model (train it with --exclude $library, see docs/13-captcha-service.md)"
   step "Leave-one-generator-out: $model on $library"
-  serve captcha-logo 18091 --captcha.model="file:$(cd "$(dirname "$model")" && pwd)/$(basename "$model")"
+  serve captcha-logo 18091 --captcha.model="$(model_url "$model")"
   # named by file, so that two models left without the same library (an old one as the baseline) tell apart
   label=$(basename "$model" .onnx)
   bench --url http://127.0.0.1:18091 --label "$label" --generators "$library-math,$library-text"
