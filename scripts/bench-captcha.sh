@@ -69,13 +69,22 @@ bench() {
 fonts=(actionj epilog fresnel headache lexo prefix progbot ransom robot scandal)
 easy_by_font=$(printf 'easy-math:%s,' "${fonts[@]}" | sed 's/,$//')
 
+# bench_every_library PORT LABEL: every library's captchas, then easy-captcha arithmetic font by font
+bench_every_library() {
+  bench --url "http://127.0.0.1:$1" --label "$2"
+  step "$2: easy-captcha arithmetic, font by font ($FONT_COUNT each)"
+  bench --url "http://127.0.0.1:$1" --label "$2" --count "$FONT_COUNT" --generators "$easy_by_font"
+}
+
+# model_url FILE: the Spring resource location of a model file outside the jar
+model_url() {
+  echo "file:$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+}
+
 if [[ -z $LOGO_ONLY ]]; then
   step "captcha-service with the committed model, $COUNT captchas per library"
   serve captcha-bench 18090
-  bench --url http://127.0.0.1:18090 --label captcha.onnx
-  step "easy-captcha arithmetic, font by font ($FONT_COUNT each)"
-  bench --url http://127.0.0.1:18090 --label captcha.onnx --count "$FONT_COUNT" \
-    --generators "$easy_by_font"
+  bench_every_library 18090 captcha.onnx
   pid=$(<"$RUN/pids/captcha-bench.pid")
   # the JVM is a child of nice: its RSS is what the service holds after serving every request above
   jvm=$(pgrep -P "$pid" java || echo "$pid")
@@ -89,18 +98,11 @@ if [[ -z $LOGO_ONLY ]]; then
   stop_processes "$RUN"
 fi
 
-# model_url FILE: the Spring resource location of a model file outside the jar
-model_url() {
-  echo "file:$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-}
-
 if [[ -n $BASELINE ]]; then
   [[ -f $BASELINE ]] || die "no baseline model $BASELINE"
   step "Baseline: $BASELINE, $COUNT captchas per library and $FONT_COUNT per easy-captcha font"
   serve captcha-baseline 18092 --captcha.model="$(model_url "$BASELINE")"
-  label=$(basename "$BASELINE" .onnx)
-  bench --url http://127.0.0.1:18092 --label "$label"
-  bench --url http://127.0.0.1:18092 --label "$label" --count "$FONT_COUNT" --generators "$easy_by_font"
+  bench_every_library 18092 "$(basename "$BASELINE" .onnx)"
   stop_processes "$RUN"
 fi
 
