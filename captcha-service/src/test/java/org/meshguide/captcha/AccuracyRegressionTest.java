@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The model, its preprocessing and decoding together, on captchas rendered now with a fixed seed that
  * training never used, 200 per generator. Each threshold sits at least 3 standard errors (at n = 200) under
  * both the benchmarked figure of docs/13-captcha-service.md and the lowest this test measured in the runs that
- * set it (kaptcha text: 90.3 % in the benchmark, 89.5 % and 85.0 % here), so a broken model, a preprocessing
- * change or a decoding bug fails the build, while the libraries' own unseedable randomness does not.
+ * set it; kaptcha text sits lower still, because its unseedable randomness moved the previous model 4.5 points
+ * between two runs here (89.5 % and 85.0 %). So a broken model, a preprocessing change or a decoding bug fails
+ * the build, while the libraries' own randomness does not.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class AccuracyRegressionTest {
@@ -35,15 +36,15 @@ class AccuracyRegressionTest {
 
 	@ParameterizedTest(name = "{0}: at least {3} % of {2}")
 	@CsvSource({
-			"hutool-math,       math, 200, 94",
+			"hutool-math,       math, 200, 95",
 			"easy-math,         math, 200, 83",
 			"easy-math:actionj, math, 200, 97",
-			"kaptcha-math,      math, 200, 95",
-			"cage-math,         math, 200, 59",
-			"hutool-text,       text, 200, 73",
-			"easy-text,         text, 200, 64",
-			"kaptcha-text,      text, 200, 77",
-			"cage-text,         text, 200, 49" })
+			"kaptcha-math,      math, 200, 97",
+			"cage-math,         math, 200, 60",
+			"hutool-text,       text, 200, 75",
+			"easy-text,         text, 200, 86",
+			"kaptcha-text,      text, 200, 80",
+			"cage-text,         text, 200, 52" })
 	void readsFreshCaptchasOfEveryLibrary(String generatorName, String profileName, int count, double minimumPercent) {
 		CaptchaGenerator generator = Generators.named(generatorName);
 		Profiles.Profile profile = this.profiles.get(profileName);

@@ -64,6 +64,8 @@ import org.meshguide.captcha.core.gen.Sample;
  * --rate R          peak learning rate (default 2e-3; lower when resuming, so the restart does not undo
  *                   what the saved parameters learnt)
  * --checkpoint DIR  where this run saves its parameters for a later --resume (default target/checkpoint)
+ * --mix G=S,...     change the share of some generators (e.g. easy-text=0.08); shares are relative weights,
+ *                   so the others keep theirs and the whole set is rescaled
  * </pre>
  * Data generation is seeded per block of {@value #BLOCK} samples, so the data set does not depend on the
  * number of threads.
@@ -108,19 +110,23 @@ public final class TrainCaptchaModel {
 		Path out = Path.of(options.getOrDefault("out", "target/captcha.onnx"));
 		Path checkpoint = Path.of(options.getOrDefault("checkpoint", "target/checkpoint"));
 		float peakRate = Float.parseFloat(options.getOrDefault("rate", Float.toString(DEFAULT_PEAK_RATE)));
+		Map<String, Double> mix = mix(options.getOrDefault("mix", ""));
 		long started = System.nanoTime();
 
-		List<String> names = MIX.keySet()
+		List<String> names = mix.keySet()
 			.stream()
 			.filter((name) -> excluded.isEmpty() || !name.startsWith(excluded + "-"))
 			.toList();
 		log("generators %s, excluded '%s', seed %d, %d threads", names, excluded, seed, threads);
+		if (!mix.equals(MIX)) {
+			log("mix %s", mix);
+		}
 		// easy-captcha's fonts are its look: leaving it out leaves them out of the synthetic captchas too
-		Data train = generate(names, !excluded.equals("easy"), true, samples, seed, threads);
+		Data train = generate(names, mix, !excluded.equals("easy"), true, samples, seed, threads);
 		log("generated %d training samples in %s", samples, since(started));
 		Map<String, Data> validation = new LinkedHashMap<>();
 		for (CaptchaGenerator generator : Generators.all()) {
-			validation.put(generator.name(), generate(List.of(generator.name()), true, false, 300, seed + 1, threads));
+			validation.put(generator.name(), generate(List.of(generator.name()), MIX, true, false, 300, seed + 1, threads));
 		}
 		Random random = new Random(seed);
 
@@ -187,8 +193,9 @@ public final class TrainCaptchaModel {
 				metadata.put("version", options.getOrDefault("version", "ctc2-" + LocalDate.now() + "-s" + seed
 						+ (excluded.isEmpty() ? "" : "-no-" + excluded)));
 				metadata.put("training", String.format(Locale.ROOT,
-						"seed %d, %d samples, %d steps of %d, peak rate %s, %s, excluded '%s', resumed from '%s', DJL %s on %s",
-						seed, samples, step, BATCH, peakRate, trainingTime, excluded, options.getOrDefault("resume", ""),
+						"seed %d, %d samples, %d steps of %d, peak rate %s, %s, excluded '%s', mix '%s', resumed from '%s', DJL %s on %s",
+						seed, samples, step, BATCH, peakRate, trainingTime, excluded, options.getOrDefault("mix", ""),
+						options.getOrDefault("resume", ""),
 						Engine.getDjlVersion(), Engine.getInstance().getEngineName()));
 				OnnxExport.write(net, metadata, out);
 				log("wrote %s (%d KiB)", out, Files.size(out) / 1024);
@@ -300,13 +307,13 @@ public final class TrainCaptchaModel {
 	}
 
 	/**
-	 * Draws {@code count} samples from the named generators in the proportions of {@link #MIX}. Each block of
+	 * Draws {@code count} samples from the named generators in the proportions of {@code mix}. Each block of
 	 * {@value #BLOCK} has its own seed and each thread its own generators (the libraries keep state), so the
 	 * result is the same whatever the number of threads.
 	 */
-	private static Data generate(List<String> names, boolean easyFonts, boolean augment, int count, long seed, int threads)
-			throws InterruptedException, ExecutionException {
-		double[] weights = names.stream().mapToDouble((name) -> MIX.getOrDefault(name, 1.0)).toArray();
+	private static Data generate(List<String> names, Map<String, Double> mix, boolean easyFonts, boolean augment,
+			int count, long seed, int threads) throws InterruptedException, ExecutionException {
+		double[] weights = names.stream().mapToDouble((name) -> mix.getOrDefault(name, 1.0)).toArray();
 		double total = Arrays.stream(weights).sum();
 		ThreadLocal<List<CaptchaGenerator>> generators = ThreadLocal.withInitial(() -> names.stream()
 			.map((name) -> name.startsWith("synthetic") ? new SyntheticGenerator(name.endsWith("math"), easyFonts)
@@ -368,7 +375,7 @@ public final class TrainCaptchaModel {
 			words.addAll(Arrays.asList(arg.trim().split("\\s+")));
 		}
 		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
-				"resume", "checkpoint", "rate");
+				"resume", "checkpoint", "rate", "mix");
 		for (int i = 0; i < words.size(); i++) {
 			String word = words.get(i);
 			if (word.isEmpty()) {
@@ -381,6 +388,33 @@ public final class TrainCaptchaModel {
 			options.put(key, words.get(++i));
 		}
 		return options;
+	}
+
+	/** {@link #MIX} with the shares {@code overrides} ("easy-text=0.08,synthetic-math=0.15") changes. */
+	private static Map<String, Double> mix(String overrides) {
+		Map<String, Double> mix = new LinkedHashMap<>(MIX);
+		for (String override : overrides.split(",")) {
+			if (override.isBlank()) {
+				continue;
+			}
+			String[] pair = override.split("=", 2);
+			double share = (pair.length == 2) ? parseShare(pair[1]) : Double.NaN;
+			if (!MIX.containsKey(pair[0]) || !(share >= 0 && share <= 1)) {
+				throw new IllegalArgumentException("--mix wants GENERATOR=SHARE with a share in [0, 1] and a generator of "
+						+ MIX.keySet() + "; got " + override);
+			}
+			mix.put(pair[0], share);
+		}
+		return mix;
+	}
+
+	private static double parseShare(String share) {
+		try {
+			return Double.parseDouble(share);
+		}
+		catch (NumberFormatException ex) {
+			return Double.NaN;
+		}
 	}
 
 	private static String since(long start) {
