@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The model, its preprocessing and decoding together, on captchas rendered now with a fixed seed that
  * training never used, 200 per generator. Each threshold sits at least 3 standard errors (at n = 200) under
  * both the benchmarked figure of docs/13-captcha-service.md and the lowest this test measured in the runs that
- * set it (three for this model; the libraries' unseedable randomness moves a figure by several points between
- * runs: kaptcha text 87.5-91.5 %). So a broken model, a preprocessing change or a decoding bug fails the
+ * set it (four for this model; the libraries' unseedable randomness moves a figure by several points between
+ * runs: kaptcha text 85.5-91.5 %). So a broken model, a preprocessing change or a decoding bug fails the
  * build, while that randomness does not.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
@@ -43,7 +43,7 @@ class AccuracyRegressionTest {
 			"cage-math,         math, 200, 60",
 			"hutool-text,       text, 200, 75",
 			"easy-text,         text, 200, 84",
-			"kaptcha-text,      text, 200, 80",
+			"kaptcha-text,      text, 200, 78",
 			"cage-text,         text, 200, 52" })
 	void readsFreshCaptchasOfEveryLibrary(String generatorName, String profileName, int count, double minimumPercent) {
 		CaptchaGenerator generator = Generators.named(generatorName);
