@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The model, its preprocessing and decoding together, on captchas rendered now with a fixed seed that
  * training never used, 200 per generator. Each threshold sits at least 3 standard errors (at n = 200) under
  * both the benchmarked figure of docs/13-captcha-service.md and the lowest this test measured in the runs that
- * set it (four for this model; the libraries' unseedable randomness moves a figure by several points between
+ * set it (five for this model; the libraries' unseedable randomness moves a figure by several points between
  * runs: kaptcha text 85.5-91.5 %). So a broken model, a preprocessing change or a decoding bug fails the
  * build, while that randomness does not.
  */
@@ -39,7 +39,7 @@ class AccuracyRegressionTest {
 			"hutool-math,       math, 200, 95",
 			"easy-math,         math, 200, 83",
 			"easy-math:actionj, math, 200, 97",
-			"kaptcha-math,      math, 200, 97",
+			"kaptcha-math,      math, 200, 95",
 			"cage-math,         math, 200, 60",
 			"hutool-text,       text, 200, 75",
 			"easy-text,         text, 200, 84",
