@@ -662,10 +662,13 @@ def wait_applied(plan, docs, present, timeout, before_counter, baseline):
 # ----------------------------------------------------------------------------------------------------------
 # staged start
 # ----------------------------------------------------------------------------------------------------------
-# istiod 1.29 loses WorkloadEntry -> ServiceEntry endpoints now and then when both are in the config dir at
-# start (seen here: endpointShardz with no WorkloadEntry endpoints, Envoys with empty EDS, the gateway's port
-# translation not applied). Services first, workloads once istiod has the services, makes it deterministic.
-STAGED_FROM = "20-"  # base files sorting at or after this hold WorkloadEntries, Sidecars, the Gateway
+# istiod 1.29 can miss config that is in its config dir when it starts: its file monitor may finish the
+# first load before the ServiceEntry controller has registered its event handlers (istiod.log then shows
+# "file-monitor/ServiceEntry synced" before "initializing registry event handlers"). The services are in
+# /debug/configz but never in the registry, so their WorkloadEntries never become endpoints (Envoys with empty
+# EDS, the gateway's port translation not applied). So istiod starts with the mesh-wide config only; the
+# services are added once it is ready, the workloads once its registry has every service.
+STAGED_FROM = "10-"  # base files sorting at or after this hold the services, the workloads, the Gateway
 
 
 def base_docs(base):
@@ -715,6 +718,39 @@ def endpoint_addresses(plan):
     return out
 
 
+def registry_hosts(plan):
+    return {s.get("hostname") for s in get_json(plan["istiod"]["debug"] + "/debug/registryz", timeout=5) or []}
+
+
+def readd_until(plan, what, missing_of, base, pending, files, docs, deadline):
+    """Polls missing_of() until it is empty. Every 5 s, at most 3 times, takes `files` out of istiod's config
+    dir and puts them back: the delete + add events it then handles have repaired every miss seen so far."""
+    attempt, attempt_deadline = 1, time.time() + 5
+    while True:
+        try:
+            missing = missing_of()
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            missing = {"istiod": str(e)}
+        if not missing:
+            return
+        if time.time() > deadline:
+            fail("istiod has no %s for %s (see istiod.log, scope serviceentry)" % (what, missing))
+        if time.time() > attempt_deadline and attempt < 4:
+            log("istiod has no %s for %s after 5s; re-adding %s (try %d)" % (
+                what, ", ".join(sorted(str(k).split(".")[0] for k in missing)), ", ".join(files), attempt))
+            keys = {(d["kind"], d["metadata"]["namespace"], d["metadata"]["name"])
+                    for n in files for d in load_yaml_docs(os.path.join(base, n))}
+            for n in files:
+                os.replace(os.path.join(base, n), os.path.join(pending, n))
+            while keys & configz_keys(plan) and time.time() < deadline:
+                time.sleep(0.2)
+            for n in files:
+                os.replace(os.path.join(pending, n), os.path.join(base, n))
+            wait_configz(plan, docs, deadline)
+            attempt, attempt_deadline = attempt + 1, time.time() + 5
+        time.sleep(0.2)
+
+
 def cmd_stage(a):
     plan = load_plan(a.run)
     base = os.path.join(plan["configDir"], "base")
@@ -728,38 +764,30 @@ def cmd_stage(a):
     deadline = time.time() + a.timeout
     wait_configz(plan, base_docs(base), deadline)
     staged = sorted(os.listdir(pending))
-    for n in staged:
+    kinds = {n: {d["kind"] for d in load_yaml_docs(os.path.join(pending, n))} for n in staged}
+    se_files = [n for n in staged if "ServiceEntry" in kinds[n]]
+    for n in se_files:
         os.replace(os.path.join(pending, n), os.path.join(base, n))
     docs = base_docs(base)
     wait_configz(plan, docs, deadline)
+    hosts = {h for d in docs if d["kind"] == "ServiceEntry" for h in d["spec"]["hosts"]}
+    readd_until(plan, "service", lambda: sorted(hosts - registry_hosts(plan)), base, pending, se_files, docs,
+                deadline)
+    for n in staged:
+        if n not in se_files:
+            os.replace(os.path.join(pending, n), os.path.join(base, n))
+    docs = base_docs(base)
+    wait_configz(plan, docs, deadline)
     want = expected_endpoints(docs)
-    we_files = [n for n in staged if any(d["kind"] == "WorkloadEntry" for d in load_yaml_docs(os.path.join(base, n)))]
-    attempt, attempt_deadline = 1, time.time() + 5
-    while True:
+
+    def missing_endpoints():
         have = endpoint_addresses(plan)
-        missing = {k: sorted(v - have.get(k, set())) for k, v in want.items() if v - have.get(k, set())}
-        if not missing:
-            break
-        if time.time() > deadline:
-            fail("istiod has no endpoints for %s (see istiod.log, scope serviceentry)" % missing)
-        if time.time() > attempt_deadline and attempt < 4:
-            # Seen now and then: the WorkloadEntries are in istiod's store but never became endpoints.
-            # Removing and re-adding them (delete + add events) has always repaired it.
-            log("istiod has no endpoints for %s after 5s; re-adding the WorkloadEntries (try %d)" % (
-                ", ".join(sorted(h.split(".")[0] for h, _ in missing)), attempt))
-            for n in we_files:
-                os.replace(os.path.join(base, n), os.path.join(pending, n))
-            gone = {(d["kind"], d["metadata"]["namespace"], d["metadata"]["name"]) for d in docs
-                    if d["kind"] == "WorkloadEntry"}
-            while gone & configz_keys(plan) and time.time() < deadline:
-                time.sleep(0.2)
-            for n in we_files:
-                os.replace(os.path.join(pending, n), os.path.join(base, n))
-            wait_configz(plan, docs, deadline)
-            attempt, attempt_deadline = attempt + 1, time.time() + 5
-        time.sleep(0.2)
-    log("istiod has %d config objects and every WorkloadEntry as an endpoint of its ServiceEntry (%s)" % (
-        len(docs), ", ".join("%s: %d" % (h.split(".")[0], len(v)) for (h, _), v in sorted(want.items()))))
+        return {k[0]: sorted(v - have.get(k, set())) for k, v in want.items() if v - have.get(k, set())}
+    we_files = [n for n in staged if "WorkloadEntry" in kinds[n]]
+    readd_until(plan, "endpoints", missing_endpoints, base, pending, we_files, docs, deadline)
+    log("istiod has %d config objects, %d services in its registry and every WorkloadEntry as an endpoint of its "
+        "ServiceEntry (%s)" % (len(docs), len(hosts), ", ".join(
+            "%s: %d" % (h.split(".")[0], len(v)) for (h, _), v in sorted(want.items()))))
 
 
 def current_counter(plan):

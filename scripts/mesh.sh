@@ -131,7 +131,7 @@ up() {
     info "$(printf '%-22s pid %-7s log %s' "$name" "$(<"$RUN/pids/$name.pid")" "$log")"
     if [[ $kind == istiod ]]; then
       wait_ready istiod "$ready" "$deadline" "$log" || { failed="$failed istiod"; break; }
-      # services first, then workloads: see `stage` in mesh/localmesh.py
+      # services once istiod is ready, then workloads: see `stage` in mesh/localmesh.py
       "${LOCALMESH[@]}" stage --run "$RUN" --timeout $((deadline - SECONDS > 10 ? deadline - SECONDS : 10)) \
         || { failed="$failed istiod-config"; break; }
     fi

@@ -49,7 +49,9 @@ stage images bash scripts/verify-images.sh
 stage istio-validate bash scripts/validate-istio.sh
 
 conformance() {
-  bash scripts/mesh.sh up || return 1
+  # a failed start leaves istiod, Zipkin and whatever else got going; stop them, or the next run finds the
+  # ports taken (the logs stay in .run/mesh/logs)
+  bash scripts/mesh.sh up || { bash scripts/mesh.sh down; return 1; }
   local status=0
   # -am builds captcha-core (the tests upload captchas with its ImageUpload); -Dtest keeps its unit tests,
   # already run by the maven stage, out of this stage
