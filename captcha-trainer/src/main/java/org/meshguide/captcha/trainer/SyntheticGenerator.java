@@ -38,7 +38,8 @@ import org.meshguide.captcha.core.gen.Texts;
  * overlapping to widely spaced, rotated, filled, hollow, thickened, with a drop shadow, knocked out of a box
  * or disc, made of dots or rimmed, lines, curves,
  * dots, waves along either axis, shears that bend or slant the whole line, lenses, text running off the
- * edge, every arithmetic notation. Entirely seeded. This is what teaches
+ * edge, every arithmetic notation; one in four crowded and stretched to fill the image with ghost outlines.
+ * Entirely seeded. This is what teaches
  * the model what a captcha is rather than what one library's captchas look like: the
  * leave-one-generator-out figure in docs/13-captcha-service.md measures how well that works. Leaving
  * easy-captcha out also leaves its fonts out of here.
@@ -196,16 +197,23 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
 				random.nextBoolean() ? RenderingHints.VALUE_TEXT_ANTIALIAS_ON : RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
 		boolean dark = random.nextInt(7) == 0;
+		// crowded text is hard enough on its own: mostly on a clean background, with less noise
+		boolean crowded = random.nextInt(4) == 0;
 		paintBackground(g, random, width, height, dark);
-		if (random.nextInt(3) == 0) {
+		if (random.nextInt(crowded ? 6 : 3) == 0) {
 			paintClutter(g, random, width, height, dark);
 		}
-		else if (random.nextBoolean()) {
+		else if (random.nextInt(crowded ? 4 : 2) == 0) {
 			paintNoise(g, random, width, height, dark, 0.5f);
 		}
-		paintText(g, random, text, width, height, dark);
+		if (crowded) {
+			paintCrowded(g, random, text, width, height, dark);
+		}
+		else {
+			paintText(g, random, text, width, height, dark);
+		}
 		// from a clean image to a thoroughly spoilt one
-		paintNoise(g, random, width, height, dark, random.nextFloat());
+		paintNoise(g, random, width, height, dark, random.nextFloat() * (crowded ? 0.4f : 1));
 		if (random.nextInt(8) == 0) {
 			g.setColor(randomColor(random, 0, 160));
 			g.drawRect(0, 0, width - 1, height - 1);
@@ -434,6 +442,67 @@ final class SyntheticGenerator implements CaptchaGenerator {
 				}
 			}
 			x += charWidth * (float) face.getScaleX() * spacing;
+		}
+	}
+
+	/**
+	 * Text crowded and stretched to fill most of the image: each glyph overlapping the next by up to half its
+	 * advance, the whole line then scaled on each axis separately to 75–98 % of the width and 45–90 % of the
+	 * height, filled or hollow, with up to three copies of its outline a few pixels off. The other layouts keep
+	 * glyphs mostly apart at their own proportions; captchas that rely on crowding rather than clutter (Cage
+	 * among the libraries here) do neither.
+	 */
+	private void paintCrowded(Graphics2D g, Random random, String text, int width, int height, boolean dark) {
+		Font base = anyFont(random).deriveFont(40f);
+		boolean oneFont = random.nextInt(3) != 0;
+		float overlap = 0.5f * random.nextFloat();
+		List<Shape> glyphs = new ArrayList<>();
+		Rectangle2D bounds = null;
+		float x = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			Font font = oneFont ? base : anyFont(random).deriveFont(40f);
+			if (!font.canDisplay(c)) {
+				font = new Font(Font.SANS_SERIF, Font.PLAIN, 40);
+			}
+			GlyphVector glyph = font.createGlyphVector(g.getFontRenderContext(), String.valueOf(c));
+			float advance = glyph.getGlyphMetrics(0).getAdvance();
+			AffineTransform place = AffineTransform.getTranslateInstance(x, (random.nextFloat() - 0.5f) * 8);
+			place.rotate(Math.toRadians((random.nextDouble() - 0.5) * 30), advance / 2.0, -13);
+			Shape outline = place.createTransformedShape(glyph.getOutline());
+			glyphs.add(outline);
+			bounds = (bounds == null) ? outline.getBounds2D() : bounds.createUnion(outline.getBounds2D());
+			x += advance * (1 - overlap * (0.6f + 0.8f * random.nextFloat()));
+		}
+		double boxWidth = width * (0.75 + 0.23 * random.nextDouble());
+		double boxHeight = height * (0.45 + 0.45 * random.nextDouble());
+		AffineTransform fit = AffineTransform.getTranslateInstance((width - boxWidth) * random.nextDouble(),
+				(height - boxHeight) * random.nextDouble());
+		fit.scale(boxWidth / Math.max(1, bounds.getWidth()), boxHeight / Math.max(1, bounds.getHeight()));
+		fit.translate(-bounds.getX(), -bounds.getY());
+		Color colour = textColour(random, dark);
+		boolean hollow = random.nextInt(4) == 0;
+		g.setStroke(new BasicStroke(1 + random.nextInt(3)));
+		g.setColor(colour);
+		for (Shape glyph : glyphs) {
+			Shape shape = fit.createTransformedShape(glyph);
+			if (hollow) {
+				g.draw(shape);
+			}
+			else {
+				g.fill(shape);
+			}
+		}
+		int ghosts = random.nextInt(4);
+		for (int k = 0; k < ghosts; k++) {
+			AffineTransform shift = AffineTransform.getTranslateInstance((1 + random.nextInt(4)) * (random.nextBoolean() ? 1 : -1),
+					(1 + random.nextInt(3)) * (random.nextBoolean() ? 1 : -1));
+			shift.concatenate(fit);
+			g.setColor(random.nextBoolean() ? colour : textColour(random, dark));
+			g.setStroke(new BasicStroke(1 + random.nextInt(2)));
+			for (Shape glyph : glyphs) {
+				g.draw(shift.createTransformedShape(glyph));
+			}
 		}
 	}
 
