@@ -765,19 +765,20 @@ def cmd_stage(a):
     wait_configz(plan, base_docs(base), deadline)
     staged = sorted(os.listdir(pending))
     kinds = {n: {d["kind"] for d in load_yaml_docs(os.path.join(pending, n))} for n in staged}
+
+    def admit(files):
+        """Moves files into istiod's config dir; returns every base doc once istiod has loaded them all."""
+        for n in files:
+            os.replace(os.path.join(pending, n), os.path.join(base, n))
+        loaded = base_docs(base)
+        wait_configz(plan, loaded, deadline)
+        return loaded
     se_files = [n for n in staged if "ServiceEntry" in kinds[n]]
-    for n in se_files:
-        os.replace(os.path.join(pending, n), os.path.join(base, n))
-    docs = base_docs(base)
-    wait_configz(plan, docs, deadline)
+    docs = admit(se_files)
     hosts = {h for d in docs if d["kind"] == "ServiceEntry" for h in d["spec"]["hosts"]}
     readd_until(plan, "service", lambda: sorted(hosts - registry_hosts(plan)), base, pending, se_files, docs,
                 deadline)
-    for n in staged:
-        if n not in se_files:
-            os.replace(os.path.join(pending, n), os.path.join(base, n))
-    docs = base_docs(base)
-    wait_configz(plan, docs, deadline)
+    docs = admit([n for n in staged if n not in se_files])
     want = expected_endpoints(docs)
 
     def missing_endpoints():

@@ -446,7 +446,7 @@ final class SyntheticGenerator implements CaptchaGenerator {
 	}
 
 	/**
-	 * Text crowded and stretched to fill most of the image: each glyph overlapping the next by up to half its
+	 * Text crowded and stretched to fill most of the image: each glyph overlapping the next by up to 70 % of its
 	 * advance, the whole line then scaled on each axis separately to 75–98 % of the width and 45–90 % of the
 	 * height, filled or hollow, with up to three copies of its outline a few pixels off. The other layouts keep
 	 * glyphs mostly apart at their own proportions; captchas that rely on crowding rather than clutter (Cage
