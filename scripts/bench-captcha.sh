@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks captcha-service as a client sees it, and writes what it measured to .run/bench-captcha/:
-#   - full-string accuracy per captcha library on fresh captchas (a seed training and tests never use),
-#     uploaded one by one over HTTP, with the latency of each request (p50/p99)
+#   - full-string accuracy per captcha library (the four the model trains on and three it never saw) on
+#     fresh captchas (a seed training and tests never use), uploaded one by one over HTTP, with the latency
+#     of each request (p50/p99)
 #   - easy-captcha's arithmetic captchas font by font (200 per font): one of its ten fonts has no glyphs
 #     for + - =, which caps what any reader can get on the mix of all ten
 #   - the service's resident memory (RSS) after the run, and the size of its jar
 #   - leave-one-generator-out: with --logo MODEL:LIBRARY, a second instance serves MODEL (trained with
-#     --exclude LIBRARY) and is measured on LIBRARY's captchas only (hutool's also kind by kind and
-#     easy-captcha's font by font, 200 each)
+#     --exclude LIBRARY, or any model) and is measured on LIBRARY's captchas only (hutool's also kind by kind
+#     and easy-captcha's font by font, 200 each)
 #   - with --baseline MODEL, a second instance serves MODEL (the previous service model) on every library and
 #     font with the same seeds, so a new model is compared with the one it replaces in the same run
 #

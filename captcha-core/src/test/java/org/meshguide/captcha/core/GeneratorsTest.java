@@ -17,7 +17,8 @@ class GeneratorsTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "hutool-math", "easy-math", "kaptcha-math", "cage-math", "hutool-text", "easy-text",
-			"kaptcha-text", "cage-text", "easy-math:fresnel", "easy-text:actionj", "hutool-math:shear" })
+			"kaptcha-text", "cage-text", "patchca-math", "happy-math", "simplecaptcha-math", "patchca-text",
+			"happy-text", "simplecaptcha-text", "easy-math:fresnel", "easy-text:actionj", "hutool-math:shear" })
 	void rendersImagesWithLabelsTheModelCanOutput(String name) {
 		CaptchaGenerator generator = Generators.named(name);
 		Random random = new Random(42);

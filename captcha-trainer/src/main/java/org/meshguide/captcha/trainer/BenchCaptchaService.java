@@ -32,13 +32,14 @@ import org.meshguide.captcha.core.gen.Sample;
  * Measures a running captcha-service through HTTP, as a client sees it: for each library generator, fresh
  * captchas (a seed neither training nor the tests use) uploaded one at a time as PNG; full-string accuracy
  * (the whole reading right, or it counts as wrong), for arithmetic captchas also whether the expression was
- * right whatever became of the "=?" after it (the answer is then right), and the latency of each request.
+ * right whatever became of the "=?" after it and whichever of × x * it read for a multiplication (the answer
+ * is then right), and the latency of each request. A division by zero read right (HTTP 422) counts as read.
  * Appends a Markdown table to --out, and the first misreadings of each generator (what to work on next).
  * <pre>
  * --url URL            the service (default http://127.0.0.1:8080)
  * --count N            captchas per generator (default 1000)
  * --seed N             default 7001
- * --generators A,B     default: all six
+ * --generators A,B     default: every library generator, the four the model trains on and the three it never saw
  * --label TEXT         the model's name in the table
  * --out FILE           default target/bench.md
  * </pre>
@@ -66,10 +67,9 @@ public final class BenchCaptchaService {
 		long seed = Long.parseLong(option(words, "seed", "7001"));
 		String label = option(words, "label", "captcha.onnx");
 		Path out = Path.of(option(words, "out", "target/bench.md"));
-		List<CaptchaGenerator> generators = Arrays.stream(option(words, "generators",
-				"hutool-math,easy-math,kaptcha-math,cage-math,hutool-text,easy-text,kaptcha-text,cage-text").split(","))
-			.map(Generators::named)
-			.toList();
+		String names = option(words, "generators", "");
+		List<CaptchaGenerator> generators = names.isEmpty() ? Generators.all()
+				: Arrays.stream(names.split(",")).map(Generators::named).toList();
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 		Random warmup = new Random(seed - 1);
@@ -101,10 +101,12 @@ public final class BenchCaptchaService {
 					inService.add(Double.parseDouble(elapsed.group(1)));
 				}
 				String reading = text.find() ? text.group(1) : "HTTP " + response.statusCode();
-				if (response.statusCode() == 200 && reading.equals(sample.label())) {
+				// 422 is the right answer to a division by zero read right: the reading counts, the answer cannot
+				boolean answered = response.statusCode() == 200 || response.statusCode() == 422;
+				if (answered && reading.equals(sample.label())) {
 					correct++;
 				}
-				if (response.statusCode() == 200 && withoutSuffix(reading).equals(withoutSuffix(sample.label()))) {
+				if (answered && sameExpression(reading, sample.label())) {
 					expressionRight++;
 				}
 				else if (examples.size() < MISREAD_EXAMPLES) {
@@ -134,8 +136,16 @@ public final class BenchCaptchaService {
 	}
 
 	/** {@code 8x9=?}, {@code 8x9=} and {@code 8x9} ask the same question. */
-	private static String withoutSuffix(String text) {
-		return text.replaceFirst("[=?]+$", "");
+	/**
+	 * Whether a reading has the label's expression, whatever became of the "=?" after it and whichever of
+	 * {@code × x *} stands for the multiplication: the service computes the same answer either way.
+	 */
+	private static boolean sameExpression(String reading, String label) {
+		return expression(reading).equals(expression(label));
+	}
+
+	private static String expression(String text) {
+		return text.replaceFirst("[=?]+$", "").replaceAll("[×x*]", "×");
 	}
 
 	private static HttpResponse<String> post(HttpClient client, String url, String profile, byte[] image) {

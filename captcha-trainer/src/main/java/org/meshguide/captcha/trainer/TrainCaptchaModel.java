@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +66,8 @@ import org.meshguide.captcha.core.gen.Sample;
  *                   what the saved parameters learnt)
  * --checkpoint DIR  where this run saves its parameters for a later --resume (default target/checkpoint)
  * --mix G=S,...     change the share of some generators (e.g. easy-text=0.08); shares are relative weights,
- *                   so the others keep theirs and the whole set is rescaled
+ *                   so the others keep theirs and the whole set is rescaled. The libraries the service model
+ *                   never saw (patchca, happy, simplecaptcha) have no share unless given one here
  * </pre>
  * Data generation is seeded per block of {@value #BLOCK} samples, so the data set does not depend on the
  * number of threads.
@@ -393,15 +395,17 @@ public final class TrainCaptchaModel {
 	/** {@link #MIX} with the shares {@code overrides} ("easy-text=0.08,synthetic-math=0.15") changes. */
 	private static Map<String, Double> mix(String overrides) {
 		Map<String, Double> mix = new LinkedHashMap<>(MIX);
+		Set<String> known = new LinkedHashSet<>(MIX.keySet());
+		Generators.all().forEach((generator) -> known.add(generator.name()));
 		for (String override : overrides.split(",")) {
 			if (override.isBlank()) {
 				continue;
 			}
 			String[] pair = override.split("=", 2);
 			double share = (pair.length == 2) ? parseShare(pair[1]) : Double.NaN;
-			if (!MIX.containsKey(pair[0]) || !(share >= 0 && share <= 1)) {
+			if (!known.contains(pair[0]) || !(share >= 0 && share <= 1)) {
 				throw new IllegalArgumentException("--mix wants GENERATOR=SHARE with a share in [0, 1] and a generator of "
-						+ MIX.keySet() + "; got " + override);
+						+ known + "; got " + override);
 			}
 			mix.put(pair[0], share);
 		}
