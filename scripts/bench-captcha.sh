@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks captcha-service as a client sees it, and writes what it measured to .run/bench-captcha/:
-#   - full-string accuracy per captcha library (the four the model trains on and three it never saw) on
+#   - full-string accuracy per captcha library (the four the model trains on and four it never saw) on
 #     fresh captchas (a seed training and tests never use), uploaded one by one over HTTP, with the latency
 #     of each request (p50/p99)
 #   - easy-captcha's arithmetic captchas font by font (200 per font): one of its ten fonts has no glyphs

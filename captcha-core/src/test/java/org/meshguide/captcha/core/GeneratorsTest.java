@@ -18,7 +18,7 @@ class GeneratorsTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "hutool-math", "easy-math", "kaptcha-math", "cage-math", "hutool-text", "easy-text",
 			"kaptcha-text", "cage-text", "patchca-math", "happy-math", "simplecaptcha-math", "patchca-text",
-			"happy-text", "simplecaptcha-text", "easy-math:fresnel", "easy-text:actionj", "hutool-math:shear" })
+			"happy-text", "simplecaptcha-text", "wicket-math", "wicket-text", "easy-math:fresnel", "easy-text:actionj", "hutool-math:shear" })
 	void rendersImagesWithLabelsTheModelCanOutput(String name) {
 		CaptchaGenerator generator = Generators.named(name);
 		Random random = new Random(42);
@@ -43,9 +43,11 @@ class GeneratorsTest {
 		assertThat(generator.next(new Random(7)).label()).isEqualTo(generator.next(new Random(7)).label());
 	}
 
-	@Test
-	void cageDrawsTheSameImageForTheSameSeed() {
-		CaptchaGenerator generator = Generators.named("cage-math");
+	/** The libraries whose every random choice comes from the seed we pass. */
+	@ParameterizedTest
+	@ValueSource(strings = { "cage-math", "wicket-math" })
+	void drawsTheSameImageForTheSameSeed(String name) {
+		CaptchaGenerator generator = Generators.named(name);
 		Sample first = generator.next(new Random(7));
 		Sample second = generator.next(new Random(7));
 		assertThat(second.label()).isEqualTo(first.label());

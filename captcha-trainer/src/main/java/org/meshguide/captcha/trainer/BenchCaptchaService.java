@@ -39,7 +39,7 @@ import org.meshguide.captcha.core.gen.Sample;
  * --url URL            the service (default http://127.0.0.1:8080)
  * --count N            captchas per generator (default 1000)
  * --seed N             default 7001
- * --generators A,B     default: every library generator, the four the model trains on and the three it never saw
+ * --generators A,B     default: every library generator, the four the model trains on and the four it never saw
  * --label TEXT         the model's name in the table
  * --out FILE           default target/bench.md
  * </pre>

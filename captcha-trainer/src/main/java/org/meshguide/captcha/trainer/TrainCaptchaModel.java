@@ -67,7 +67,7 @@ import org.meshguide.captcha.core.gen.Sample;
  * --checkpoint DIR  where this run saves its parameters for a later --resume (default target/checkpoint)
  * --mix G=S,...     change the share of some generators (e.g. easy-text=0.08); shares are relative weights,
  *                   so the others keep theirs and the whole set is rescaled. The libraries the service model
- *                   never saw (patchca, happy, simplecaptcha) have no share unless given one here
+ *                   never saw (patchca, happy, simplecaptcha, wicket) have no share unless given one here
  * </pre>
  * Data generation is seeded per block of {@value #BLOCK} samples, so the data set does not depend on the
  * number of threads.
