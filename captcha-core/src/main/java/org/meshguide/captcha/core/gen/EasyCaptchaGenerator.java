@@ -2,15 +2,11 @@ package org.meshguide.captcha.core.gen;
 
 import java.awt.Font;
 import java.awt.FontFormatException;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Random;
-
-import javax.imageio.ImageIO;
 
 import com.wf.captcha.ArithmeticCaptcha;
 import com.wf.captcha.SpecCaptcha;
@@ -81,12 +77,7 @@ public final class EasyCaptchaGenerator implements CaptchaGenerator {
 		captcha.setFont(FONTS.get(font).deriveFont(Font.BOLD, 26f + random.nextInt(11)));
 		ByteArrayOutputStream png = new ByteArrayOutputStream();
 		captcha.out(png);
-		try {
-			return new Sample(ImageIO.read(new ByteArrayInputStream(png.toByteArray())), Vocabulary.label(text));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return Sample.fromPng(png.toByteArray(), Vocabulary.label(text));
 	}
 
 	private static Font font(String name) {

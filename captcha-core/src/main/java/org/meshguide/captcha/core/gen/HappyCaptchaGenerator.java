@@ -1,14 +1,8 @@
 package org.meshguide.captcha.core.gen;
 
 import java.awt.Font;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Random;
-
-import javax.imageio.ImageIO;
 
 import com.ramostear.captcha.common.Fonts;
 import com.ramostear.captcha.core.Captcha;
@@ -41,13 +35,7 @@ public final class HappyCaptchaGenerator implements CaptchaGenerator {
 		captcha.setFont(font(random.nextInt(3)));
 		ByteArrayOutputStream png = new ByteArrayOutputStream();
 		captcha.drawImage(text.toCharArray(), png);
-		try {
-			BufferedImage image = ImageIO.read(new ByteArrayInputStream(png.toByteArray()));
-			return new Sample(image, Vocabulary.label(text));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return Sample.fromPng(png.toByteArray(), Vocabulary.label(text));
 	}
 
 	/** {@code CaptchaType.ARITHMETIC}: a digit, one of {@code + - * x}, a digit, "=?". */

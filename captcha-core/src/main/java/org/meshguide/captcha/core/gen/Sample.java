@@ -3,6 +3,11 @@ package org.meshguide.captcha.core.gen;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import javax.imageio.ImageIO;
 
 /**
  * A rendered captcha and its answer key as the model should read it ({@link org.meshguide.captcha.core.Vocabulary#label}).
@@ -23,6 +28,16 @@ public record Sample(BufferedImage image, String label) {
 			g.dispose();
 		}
 		return new Sample(opaque, label);
+	}
+
+	/** A captcha a library only hands out encoded (easy-captcha, Happy-Captcha, Wicket), decoded as a client would. */
+	static Sample fromPng(byte[] png, String label) {
+		try {
+			return new Sample(ImageIO.read(new ByteArrayInputStream(png)), label);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }

@@ -1,11 +1,6 @@
 package org.meshguide.captcha.core.gen;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Random;
-
-import javax.imageio.ImageIO;
 
 import org.apache.wicket.extensions.markup.html.captcha.CaptchaImageResource;
 import org.meshguide.captcha.core.Vocabulary;
@@ -37,12 +32,7 @@ public final class WicketCaptchaGenerator implements CaptchaGenerator {
 		String text = this.math ? Texts.anyMath(random) : Texts.alphanumeric(random, CHARS, 4, 6);
 		SeededCaptcha captcha = SeededCaptcha.create(text, 32 + random.nextInt(25), 5 + random.nextInt(26),
 				random.nextLong());
-		try {
-			return new Sample(ImageIO.read(new ByteArrayInputStream(captcha.png())), Vocabulary.label(text));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return Sample.fromPng(captcha.png(), Vocabulary.label(text));
 	}
 
 	/**
