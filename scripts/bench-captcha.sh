@@ -111,7 +111,7 @@ for entry in "${LOGO[@]}"; do
   model=${entry%%:*}
   library=${entry##*:}
   [[ -f $model ]] || die "no model $model (train it with --exclude $library, see docs/13-captcha-service.md)"
-  step "Leave-one-generator-out: $model on $library"
+  step "$model on $library only (leave-one-generator-out, or a library the model never saw)"
   serve captcha-logo 18091 --captcha.model="$(model_url "$model")"
   # named by file, so that two models left without the same library (an old one as the baseline) tell apart
   label=$(basename "$model" .onnx)

@@ -101,7 +101,7 @@ public final class BenchCaptchaService {
 					inService.add(Double.parseDouble(elapsed.group(1)));
 				}
 				String reading = text.find() ? text.group(1) : "HTTP " + response.statusCode();
-				// 422 is the right answer to a division by zero read right: the reading counts, the answer cannot
+				// 422 is how the service answers a division by zero it read right: that reading counts
 				boolean answered = response.statusCode() == 200 || response.statusCode() == 422;
 				if (answered && reading.equals(sample.label())) {
 					correct++;
