@@ -52,7 +52,7 @@ class AccuracyRegressionTest {
 			"cage-text,         text, 200, 52",
 			"patchca-math,       math, 200, 65",
 			"happy-math,         math, 200, 43",
-			"simplecaptcha-math, math, 200, 37",
+			"simplecaptcha-math, math, 200, 35",
 			"wicket-math,        math, 200, 4",
 			"patchca-text,       text, 200, 53",
 			"happy-text,         text, 200, 17",

@@ -2,6 +2,8 @@ package org.meshguide.captcha.core.gen;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.font.FontRenderContext;
+import java.awt.font.TextLayout;
 import java.util.List;
 import java.util.Random;
 
@@ -35,6 +37,9 @@ public final class SimpleCaptchaGenerator implements CaptchaGenerator {
 	/** SimpleCaptcha's {@code DefaultTextProducer} characters. */
 	static final String CHARS = "abcdefghkmnprwxy2345678";
 
+	/** Its renderers' default fonts. */
+	private static final List<Font> FONTS = List.of(new Font("Arial", Font.BOLD, 40), new Font("Courier", Font.BOLD, 40));
+
 	private final boolean math;
 
 	public SimpleCaptchaGenerator(boolean math) {
@@ -49,17 +54,17 @@ public final class SimpleCaptchaGenerator implements CaptchaGenerator {
 	@Override
 	public Sample next(Random random) {
 		String text = this.math ? Texts.anyMath(random) : Texts.alphanumeric(random, CHARS, 4, 6);
-		// its renderers draw at the size of its default fonts and advance by each glyph's ink, with no room to
-		// spare: the image is as high as its examples and wide enough for the text
+		// its renderers draw at the size of its default fonts from 5 % in and never shrink the text: the image
+		// is as high as its examples and wide enough for the text in the wider font
 		int height = 50 + random.nextInt(11);
-		int width = Math.max(200, 20 + 26 * text.replace(" ", "").length()) + random.nextInt(30);
+		int width = Math.max(200, Math.max(20 + 26 * text.replace(" ", "").length(), fitting(text)))
+				+ random.nextInt(30);
 		List<Color> colors = random.nextBoolean() ? List.of(Color.BLACK)
 				: List.of(new Color(random.nextInt(150), random.nextInt(150), random.nextInt(150)));
-		List<Font> fonts = List.of(new Font("Arial", Font.BOLD, 40), new Font("Courier", Font.BOLD, 40));
 		int gimpy = random.nextInt(5);
 		// hollow letters vanish in the fish-eye grid
-		WordRenderer renderer = (random.nextInt(4) != 0 || gimpy == 2) ? new DefaultWordRenderer(colors, fonts)
-				: new ColoredEdgesWordRenderer(colors, fonts);
+		WordRenderer renderer = (random.nextInt(4) != 0 || gimpy == 2) ? new DefaultWordRenderer(colors, FONTS)
+				: new ColoredEdgesWordRenderer(colors, FONTS);
 		Captcha.Builder builder = new Captcha.Builder(width, height).addText(() -> text, renderer)
 			.addBackground(background(random));
 		if (gimpy > 0) {
@@ -73,6 +78,17 @@ public final class SimpleCaptchaGenerator implements CaptchaGenerator {
 			builder.addBorder();
 		}
 		return Sample.onWhite(builder.build().getImage(), Vocabulary.label(text));
+	}
+
+	/**
+	 * The width its coloured-edges renderer needs: it lays the whole string out, spaces included, so the
+	 * natural advance must fit after the 5 % margin (the plain renderer advances by ink only and needs less).
+	 */
+	private static int fitting(String text) {
+		FontRenderContext context = new FontRenderContext(null, true, false);
+		double advance = FONTS.stream().mapToDouble((font) -> new TextLayout(text, font, context).getAdvance()).max()
+			.orElseThrow();
+		return (int) Math.ceil(advance / 0.95) + 4;
 	}
 
 	private static BackgroundProducer background(Random random) {
