@@ -30,17 +30,12 @@ public final class HappyCaptchaGenerator implements CaptchaGenerator {
 
 	@Override
 	public Sample next(Random random) {
-		String text = this.math ? arithmetic(random) : Texts.alphanumeric(random, Texts.EASY_CHARS, 4, 6);
+		String text = this.math ? Texts.happyMath(random) : Texts.alphanumeric(random, Texts.EASY_CHARS, 4, 6);
 		Captcha captcha = new Captcha(130 + random.nextInt(71), 40 + random.nextInt(21));
 		captcha.setFont(font(random.nextInt(3)));
 		ByteArrayOutputStream png = new ByteArrayOutputStream();
 		captcha.drawImage(text.toCharArray(), png);
 		return Sample.fromPng(png.toByteArray(), Vocabulary.label(text));
-	}
-
-	/** {@code CaptchaType.ARITHMETIC}: a digit, one of {@code + - * x}, a digit, "=?". */
-	private static String arithmetic(Random random) {
-		return "" + random.nextInt(10) + "+-*x".charAt(random.nextInt(4)) + random.nextInt(10) + "=?";
 	}
 
 	private static Font font(int which) {

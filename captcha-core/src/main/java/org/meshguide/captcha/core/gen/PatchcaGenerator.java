@@ -31,9 +31,6 @@ import org.meshguide.captcha.core.Vocabulary;
  */
 public final class PatchcaGenerator implements CaptchaGenerator {
 
-	/** patchca's {@code RandomWordFactory} default characters. */
-	static final String CHARS = "absdegkmnpwx23456789";
-
 	private final boolean math;
 
 	public PatchcaGenerator(boolean math) {
@@ -47,7 +44,7 @@ public final class PatchcaGenerator implements CaptchaGenerator {
 
 	@Override
 	public Sample next(Random random) {
-		String text = this.math ? Texts.anyMath(random) : Texts.alphanumeric(random, CHARS, 4, 6);
+		String text = this.math ? Texts.anyMath(random) : Texts.alphanumeric(random, Texts.PATCHCA_CHARS, 4, 6);
 		ConfigurableCaptchaService service = new ConfigurableCaptchaService();
 		service.setWidth(140 + random.nextInt(121));
 		service.setHeight(50 + random.nextInt(31));

@@ -34,9 +34,6 @@ import org.meshguide.captcha.core.Vocabulary;
  */
 public final class SimpleCaptchaGenerator implements CaptchaGenerator {
 
-	/** SimpleCaptcha's {@code DefaultTextProducer} characters. */
-	static final String CHARS = "abcdefghkmnprwxy2345678";
-
 	/** Its renderers' default fonts. */
 	private static final List<Font> FONTS = List.of(new Font("Arial", Font.BOLD, 40), new Font("Courier", Font.BOLD, 40));
 
@@ -53,7 +50,7 @@ public final class SimpleCaptchaGenerator implements CaptchaGenerator {
 
 	@Override
 	public Sample next(Random random) {
-		String text = this.math ? Texts.anyMath(random) : Texts.alphanumeric(random, CHARS, 4, 6);
+		String text = this.math ? Texts.anyMath(random) : Texts.alphanumeric(random, Texts.SIMPLECAPTCHA_CHARS, 4, 6);
 		// its renderers draw at the size of its default fonts from 5 % in and never shrink the text: the image
 		// is as high as its examples and wide enough for the text in the wider font
 		int height = 50 + random.nextInt(11);

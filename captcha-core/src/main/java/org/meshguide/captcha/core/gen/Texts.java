@@ -16,6 +16,12 @@ public final class Texts {
 	/** kaptcha's default {@code kaptcha.textproducer.char.string}. */
 	public static final String KAPTCHA_CHARS = "abcde2345678gfynmnpwx";
 
+	/** patchca's {@code RandomWordFactory} default characters. */
+	public static final String PATCHCA_CHARS = "absdegkmnpwx23456789";
+
+	/** SimpleCaptcha's {@code DefaultTextProducer} characters. */
+	public static final String SIMPLECAPTCHA_CHARS = "abcdefghkmnprwxy2345678";
+
 	private Texts() {
 	}
 
@@ -31,6 +37,11 @@ public final class Texts {
 			text.append("+-x".charAt(random.nextInt(3))).append(random.nextInt(10));
 		}
 		return text.append("=?").toString();
+	}
+
+	/** Happy-Captcha {@code CaptchaType.ARITHMETIC}: a digit, one of {@code + - * x}, a digit, "=?". */
+	public static String happyMath(Random random) {
+		return "" + random.nextInt(10) + "+-*x".charAt(random.nextInt(4)) + random.nextInt(10) + "=?";
 	}
 
 	/**

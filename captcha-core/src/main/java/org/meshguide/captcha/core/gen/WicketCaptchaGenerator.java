@@ -10,11 +10,9 @@ import org.meshguide.captcha.core.Vocabulary;
  * Courier, rotated up to ±35° and sheared, drawn in XOR mode, then a thick XOR ellipse that inverts whatever
  * it crosses, then grey noise on every pixel. Wicket makes up 10-14 lowercase letters when given no text;
  * applications hand it their own, so math captchas are {@link Texts#anyMath} and text captchas 4-6
- * lowercase letters and digits. Its random numbers come from the seeded {@link Random}.
+ * lowercase letters and digits (the same 36 as hutool's). Its random numbers come from the seeded {@link Random}.
  */
 public final class WicketCaptchaGenerator implements CaptchaGenerator {
-
-	private static final String CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 	private final boolean math;
 
@@ -29,7 +27,7 @@ public final class WicketCaptchaGenerator implements CaptchaGenerator {
 
 	@Override
 	public Sample next(Random random) {
-		String text = this.math ? Texts.anyMath(random) : Texts.alphanumeric(random, CHARS, 4, 6);
+		String text = this.math ? Texts.anyMath(random) : Texts.alphanumeric(random, Texts.HUTOOL_CHARS, 4, 6);
 		SeededCaptcha captcha = SeededCaptcha.create(text, 32 + random.nextInt(25), 5 + random.nextInt(26),
 				random.nextLong());
 		return Sample.fromPng(captcha.png(), Vocabulary.label(text));
