@@ -29,7 +29,7 @@ SOURCES="$ROOT/captcha-trainer/foreign"
 TOOLS="$ROOT/.tools/foreign-captchas"
 OUT="$ROOT/captcha-trainer/target/foreign"
 mkdir -p "$TOOLS"
-STAMP="count $COUNT seed $SEED renderers $(cat "$SOURCES"/go/*.go "$SOURCES"/go/go.* "$SOURCES"/python/* | sha256sum | cut -c1-16)"
+STAMP="count $COUNT seed $SEED renderers $(cat "$SOURCES"/go/*.go "$SOURCES"/go/go.* "$SOURCES"/python/render.py "$SOURCES"/python/requirements.txt | sha256sum | cut -c1-16)"
 if [[ -f $OUT/stamp && $(<"$OUT/stamp") == "$STAMP" ]]; then
   step "Foreign-library captchas already rendered ($STAMP)"
   info "$OUT"

@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -74,7 +74,13 @@ public final class BenchCaptchaService {
 		Path out = Path.of(option(words, "out", "target/bench.md"));
 		String names = option(words, "generators", "");
 		Map<String, CaptchaGenerator> rendered = new LinkedHashMap<>();
-		RenderedGenerator.in(Path.of(option(words, "foreign", "target/no-foreign"))).forEach((g) -> rendered.put(g.name(), g));
+		String foreign = option(words, "foreign", "");
+		if (!foreign.isEmpty()) {
+			RenderedGenerator.in(Path.of(foreign)).forEach((generator) -> rendered.put(generator.name(), generator));
+			if (rendered.isEmpty()) {
+				throw new IllegalArgumentException("--foreign " + foreign + ": no rendered captchas there; run scripts/render-foreign-captchas.sh");
+			}
+		}
 		List<CaptchaGenerator> generators = new ArrayList<>();
 		if (names.isEmpty()) {
 			generators.addAll(Generators.all());
