@@ -30,8 +30,9 @@ class RenderedGeneratorTest {
 		write(folder, "00001.png", new BufferedImage(90, 30, BufferedImage.TYPE_INT_RGB));
 		Files.writeString(folder.resolve("labels.tsv"), "00000.png\t9x8=?\n00001.png\tRRArUs\n");
 
-		RenderedGenerator generator = RenderedGenerator.in(this.root).get(0);
+		RenderedGenerator generator = RenderedGenerator.in(this.root).get("base64captcha-math");
 
+		assertThat(RenderedGenerator.in(this.root)).containsOnlyKeys("base64captcha-math");
 		assertThat(generator.name()).isEqualTo("base64captcha-math");
 		assertThat(generator.size()).isEqualTo(2);
 		Sample first = generator.sample(0);

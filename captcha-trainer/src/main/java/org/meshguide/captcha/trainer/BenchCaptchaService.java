@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,20 +62,16 @@ public final class BenchCaptchaService {
 	}
 
 	public static void main(String[] args) throws Exception {
-		List<String> words = new ArrayList<>();
-		for (String arg : args) {
-			words.addAll(Arrays.asList(arg.trim().split("\\s+")));
-		}
-		String url = option(words, "url", "http://127.0.0.1:8080");
-		int count = Integer.parseInt(option(words, "count", "1000"));
-		long seed = Long.parseLong(option(words, "seed", "7001"));
-		String label = option(words, "label", "captcha.onnx");
-		Path out = Path.of(option(words, "out", "target/bench.md"));
-		String names = option(words, "generators", "");
-		Map<String, CaptchaGenerator> rendered = new LinkedHashMap<>();
-		String foreign = option(words, "foreign", "");
+		List<String> words = Args.words(args);
+		String url = Args.option(words, "url", "http://127.0.0.1:8080");
+		int count = Integer.parseInt(Args.option(words, "count", "1000"));
+		long seed = Long.parseLong(Args.option(words, "seed", "7001"));
+		String label = Args.option(words, "label", "captcha.onnx");
+		Path out = Path.of(Args.option(words, "out", "target/bench.md"));
+		String names = Args.option(words, "generators", "");
+		String foreign = Args.option(words, "foreign", "");
+		Map<String, RenderedGenerator> rendered = foreign.isEmpty() ? Map.of() : RenderedGenerator.in(Path.of(foreign));
 		if (!foreign.isEmpty()) {
-			RenderedGenerator.in(Path.of(foreign)).forEach((generator) -> rendered.put(generator.name(), generator));
 			if (rendered.isEmpty()) {
 				throw new IllegalArgumentException("--foreign " + foreign + ": no rendered captchas there; run scripts/render-foreign-captchas.sh");
 			}
@@ -202,11 +197,6 @@ public final class BenchCaptchaService {
 		List<Double> sorted = new ArrayList<>(values);
 		Collections.sort(sorted);
 		return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
-	}
-
-	private static String option(List<String> words, String name, String fallback) {
-		int index = words.lastIndexOf("--" + name);
-		return (index >= 0 && index + 1 < words.size()) ? words.get(index + 1) : fallback;
 	}
 
 }

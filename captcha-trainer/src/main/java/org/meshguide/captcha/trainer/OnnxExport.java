@@ -28,7 +28,8 @@ final class OnnxExport {
 
 	private static final int OPSET = 13;
 
-	private static final float EPSILON = 1e-5f;
+	/** DJL's batch norm default ε, which the folding and {@link OnnxImport} must use too. */
+	static final float EPSILON = 1e-5f;
 
 	private OnnxExport() {
 	}

@@ -34,9 +34,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
  */
 final class OnnxImport {
 
-	/** DJL's batch norm default, and what {@link OnnxExport} folds with. */
-	private static final float EPSILON = 1e-5f;
-
 	private OnnxImport() {
 	}
 
@@ -62,7 +59,7 @@ final class OnnxImport {
 			NDArray variance = channels.sub(mean.reshape(-1, 1)).square().mean(new int[] { 1 });
 			mean.copyTo(layer.norm().getParameters().get("runningMean").getArray());
 			variance.copyTo(layer.norm().getParameters().get("runningVar").getArray());
-			variance.add(EPSILON).sqrt().copyTo(layer.norm().getParameters().get("gamma").getArray());
+			variance.add(OnnxExport.EPSILON).sqrt().copyTo(layer.norm().getParameters().get("gamma").getArray());
 			mean.copyTo(layer.norm().getParameters().get("beta").getArray());
 			x = Activation.relu(y);
 			if (layer.pool() != null) {

@@ -41,14 +41,14 @@ public final class SampleSheet {
 	}
 
 	public static void main(String[] args) throws IOException {
-		List<String> words = List.of(String.join(" ", args).trim().split("\\s+"));
-		Path out = Path.of(option(words, "out", "../docs/img/captcha-samples.png"));
-		int per = Integer.parseInt(option(words, "per", "3"));
-		long seed = Long.parseLong(option(words, "seed", "7001"));
-		String foreign = option(words, "foreign", "");
+		List<String> words = Args.words(args);
+		Path out = Path.of(Args.option(words, "out", "../docs/img/captcha-samples.png"));
+		int per = Integer.parseInt(Args.option(words, "per", "3"));
+		long seed = Long.parseLong(Args.option(words, "seed", "7001"));
+		String foreign = Args.option(words, "foreign", "");
 		List<CaptchaGenerator> generators = new ArrayList<>(Generators.all());
 		if (!foreign.isEmpty()) {
-			generators.addAll(RenderedGenerator.in(Path.of(foreign)));
+			generators.addAll(RenderedGenerator.in(Path.of(foreign)).values());
 		}
 		BufferedImage sheet = new BufferedImage(LABEL_WIDTH + per * CELL_WIDTH, generators.size() * CELL_HEIGHT,
 				BufferedImage.TYPE_INT_RGB);
@@ -85,11 +85,6 @@ public final class SampleSheet {
 		int width = (int) Math.round(image.getWidth() * scale);
 		int height = (int) Math.round(image.getHeight() * scale);
 		g.drawImage(image, left + 4, top + (CELL_HEIGHT - height) / 2, width, height, Color.WHITE, null);
-	}
-
-	private static String option(List<String> words, String name, String fallback) {
-		int index = words.lastIndexOf("--" + name);
-		return (index >= 0 && index + 1 < words.size()) ? words.get(index + 1) : fallback;
 	}
 
 }

@@ -121,8 +121,8 @@ public final class TrainCaptchaModel {
 		Path checkpoint = Path.of(options.getOrDefault("checkpoint", "target/checkpoint"));
 		float peakRate = Float.parseFloat(options.getOrDefault("rate", Float.toString(DEFAULT_PEAK_RATE)));
 		Path foreign = Path.of(options.getOrDefault("foreign", "target/foreign"));
-		Map<String, CaptchaGenerator> rendered = byName(RenderedGenerator.in(foreign.resolve("train")));
-		Map<String, CaptchaGenerator> renderedHeldOut = byName(RenderedGenerator.in(foreign.resolve("held-out")));
+		Map<String, RenderedGenerator> rendered = RenderedGenerator.in(foreign.resolve("train"));
+		Map<String, RenderedGenerator> renderedHeldOut = RenderedGenerator.in(foreign.resolve("held-out"));
 		if (options.containsKey("foreign") && rendered.isEmpty()) {
 			throw new IllegalArgumentException("--foreign " + foreign + ": no rendered captchas in " + foreign.resolve("train")
 					+ "; run scripts/render-foreign-captchas.sh");
@@ -340,14 +340,14 @@ public final class TrainCaptchaModel {
 	 * {@value #BLOCK} has its own seed and each thread its own generators (the libraries keep state), so the
 	 * result is the same whatever the number of threads. Rendered captchas are files, shared by the threads.
 	 */
-	private static Data generate(List<String> names, Map<String, Double> mix, Map<String, CaptchaGenerator> rendered,
+	private static Data generate(List<String> names, Map<String, Double> mix, Map<String, RenderedGenerator> rendered,
 			boolean easyFonts, boolean augment, int count, long seed, int threads)
 			throws InterruptedException, ExecutionException {
 		double[] weights = names.stream().mapToDouble((name) -> mix.getOrDefault(name, 1.0)).toArray();
 		double total = Arrays.stream(weights).sum();
 		ThreadLocal<List<CaptchaGenerator>> generators = ThreadLocal.withInitial(() -> names.stream()
 			.map((name) -> name.startsWith("synthetic") ? new SyntheticGenerator(name.endsWith("math"), easyFonts)
-					: rendered.containsKey(name) ? rendered.get(name) : Generators.named(name))
+					: rendered.containsKey(name) ? (CaptchaGenerator) rendered.get(name) : Generators.named(name))
 			.toList());
 		Data data = new Data(count);
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -379,12 +379,6 @@ public final class TrainCaptchaModel {
 		return data;
 	}
 
-	private static Map<String, CaptchaGenerator> byName(List<RenderedGenerator> generators) {
-		Map<String, CaptchaGenerator> named = new LinkedHashMap<>();
-		generators.forEach((generator) -> named.put(generator.name(), generator));
-		return named;
-	}
-
 	private static int[] shuffled(int size, Random random) {
 		int[] order = range(0, size);
 		for (int i = size - 1; i > 0; i--) {
@@ -406,10 +400,7 @@ public final class TrainCaptchaModel {
 
 	private static Map<String, String> options(String[] args) {
 		Map<String, String> options = new LinkedHashMap<>();
-		List<String> words = new ArrayList<>();
-		for (String arg : args) {
-			words.addAll(Arrays.asList(arg.trim().split("\\s+")));
-		}
+		List<String> words = Args.words(args);
 		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
 				"resume", "checkpoint", "rate", "mix", "foreign");
 		for (int i = 0; i < words.size(); i++) {

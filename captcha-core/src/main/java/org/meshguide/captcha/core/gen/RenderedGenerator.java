@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -50,20 +52,25 @@ public final class RenderedGenerator implements CaptchaGenerator {
 		}
 	}
 
-	/** One generator per subfolder of {@code root} that has a {@value #LABELS}, by name; none if there is no root. */
-	public static List<RenderedGenerator> in(Path root) {
+	/**
+	 * One generator per subfolder of {@code root} that has a {@value #LABELS}, by name in name order; none if
+	 * there is no root.
+	 */
+	public static Map<String, RenderedGenerator> in(Path root) {
+		Map<String, RenderedGenerator> generators = new LinkedHashMap<>();
 		if (!Files.isDirectory(root)) {
-			return List.of();
+			return generators;
 		}
 		try (Stream<Path> folders = Files.list(root)) {
-			return folders.filter((folder) -> Files.isRegularFile(folder.resolve(LABELS)))
+			folders.filter((folder) -> Files.isRegularFile(folder.resolve(LABELS)))
 				.sorted()
 				.map(RenderedGenerator::new)
-				.toList();
+				.forEach((generator) -> generators.put(generator.name(), generator));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+		return generators;
 	}
 
 	@Override
