@@ -11,6 +11,9 @@
 #     and easy-captcha's font by font, 200 each)
 #   - with --baseline MODEL, a second instance serves MODEL (the previous service model) on every library and
 #     font with the same seeds, so a new model is compared with the one it replaces in the same run
+#   - with --baseline-args "ARGS", the baseline instance gets these extra service arguments: with the committed
+#     model as the baseline and "--captcha.second-look-below=0", the same model without its second look
+#   - with --service-args "ARGS", every instance gets them (a whole run without the second look, say)
 #   - with --foreign, also the held-out captchas of the libraries in other languages (Go's base64Captcha and
 #     steambap/captcha, Python's captcha; rendered by scripts/render-foreign-captchas.sh, each file once);
 #     --logo MODEL:base64captcha and the like then work too
@@ -18,6 +21,7 @@
 #   scripts/bench-captcha.sh [--count N] [--baseline captcha-trainer/target/runs/captcha-v3.onnx]
 #                            [--logo captcha-trainer/target/runs/captcha-no-kaptcha.onnx:kaptcha]...
 #                            [--logo-only]   (only the leave-one-generator-out models, not the committed one)
+#                            [--baseline-args "--captcha.second-look-below=0"] [--service-args "..."]
 #                            [--foreign]
 #
 # Needs the trainer's classpath (Maven profile "train"): the first run downloads DJL and libtorch (~150 MB).
@@ -31,6 +35,8 @@ FONT_COUNT=200
 LOGO=()
 LOGO_ONLY=""
 BASELINE=""
+BASELINE_ARGS=()
+SERVICE_ARGS=()
 FOREIGN=()
 while (($#)); do
   case $1 in
@@ -38,6 +44,8 @@ while (($#)); do
     --logo) LOGO+=("$2"); shift ;;
     --logo-only) LOGO_ONLY=1 ;;
     --baseline) BASELINE=$2; shift ;;
+    --baseline-args) read -ra BASELINE_ARGS <<<"$2"; shift ;;
+    --service-args) read -ra SERVICE_ARGS <<<"$2"; shift ;;
     --foreign) FOREIGN=(--foreign "$ROOT/captcha-trainer/target/foreign/held-out") ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
@@ -67,7 +75,7 @@ serve() {
   local name=$1 port=$2
   shift 2
   start_process "$RUN" "$name" "$OUT/$name.log" nice -n 19 java -Xmx256m -XX:+UseSerialGC -jar "$JAR" \
-    --server.port="$port" --server.address=127.0.0.1 --captcha.inference-threads=1 "$@"
+    --server.port="$port" --server.address=127.0.0.1 --captcha.inference-threads=1 "${SERVICE_ARGS[@]}" "$@"
   wait_until "$name ready" 120 http_ok "http://127.0.0.1:$port/actuator/health/readiness" \
     || die "$name did not start; see $OUT/$name.log"
 }
@@ -87,6 +95,15 @@ bench_every_library() {
   bench --url "http://127.0.0.1:$1" --label "$2" --count "$FONT_COUNT" --generators "$easy_by_font"
 }
 
+# label NAME [ARGS...]: a results table's model column: NAME, then the service arguments that differ from the
+# defaults in brackets (one word: the benchmark client splits its arguments at spaces)
+label() {
+  local name=$1 extra
+  shift
+  extra=$(printf '%s,' "${SERVICE_ARGS[@]}" "$@" | sed 's/--captcha\.//g; s/,$//')
+  echo "$name${extra:+[$extra]}"
+}
+
 # model_url FILE: the Spring resource location of a model file outside the jar
 model_url() {
   echo "file:$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
@@ -95,7 +112,7 @@ model_url() {
 if [[ -z $LOGO_ONLY ]]; then
   step "captcha-service with the committed model, $COUNT captchas per library"
   serve captcha-bench 18090
-  bench_every_library 18090 captcha.onnx
+  bench_every_library 18090 "$(label captcha.onnx)"
   pid=$(<"$RUN/pids/captcha-bench.pid")
   # the JVM is a child of nice: its RSS is what the service holds after serving every request above
   jvm=$(pgrep -P "$pid" java || echo "$pid")
@@ -112,8 +129,8 @@ fi
 if [[ -n $BASELINE ]]; then
   [[ -f $BASELINE ]] || die "no baseline model $BASELINE"
   step "Baseline: $BASELINE, $COUNT captchas per library and $FONT_COUNT per easy-captcha font"
-  serve captcha-baseline 18092 --captcha.model="$(model_url "$BASELINE")"
-  bench_every_library 18092 "$(basename "$BASELINE" .onnx)"
+  serve captcha-baseline 18092 --captcha.model="$(model_url "$BASELINE")" "${BASELINE_ARGS[@]}"
+  bench_every_library 18092 "$(label "$(basename "$BASELINE" .onnx)" "${BASELINE_ARGS[@]}")"
   stop_processes "$RUN"
 fi
 
@@ -124,7 +141,7 @@ for entry in "${LOGO[@]}"; do
   step "$model on $library only (leave-one-generator-out, or a library the model never saw)"
   serve captcha-logo 18091 --captcha.model="$(model_url "$model")"
   # named by file, so that two models left without the same library (an old one as the baseline) tell apart
-  label=$(basename "$model" .onnx)
+  label=$(label "$(basename "$model" .onnx)")
   bench --url http://127.0.0.1:18091 --label "$label" --generators "$library-math,$library-text"
   if [[ $library == hutool ]]; then
     # hutool draws three kinds of captcha; which of them a model that never saw hutool fails on says what to add

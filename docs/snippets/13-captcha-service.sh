@@ -12,3 +12,7 @@ curl -s -F "img=@captcha-service/src/test/resources/captcha/easy-arithmetic-3x4.
 snip_curl_captcha_unknown_profile() {
 curl -s -w '\nHTTP %{http_code}\n' -F "img=@captcha-service/src/test/resources/captcha/easy-arithmetic-3x4.png" http://127.0.0.1:8000/anticaptcha/nope
 }
+
+snip_curl_captcha_second_look() {
+curl -s -F "img=@captcha-service/src/test/resources/captcha/simplecaptcha-grid-92x85.png;type=image/png" http://127.0.0.1:8000/anticaptcha/math
+}

@@ -23,6 +23,9 @@ import org.springframework.util.unit.DataSize;
  * @param inferenceThreads ONNX Runtime intra-op threads per recognition; 1 gives the best throughput on a
  * small CPU limit (requests already run in parallel)
  * @param beamWidth how many candidate readings the decoder keeps per image column
+ * @param secondLookBelow when the first reading's probability is below this, the model also reads the image in
+ * {@link CaptchaReader#SECOND_LOOK}'s views and the most probable text over all of them wins; 0 never takes
+ * the second look, 1 always does
  * @param profiles what each {@code /anticaptcha/{profile}} path means
  */
 @ConfigurationProperties("captcha")
@@ -30,7 +33,14 @@ public record CaptchaProperties(@DefaultValue("classpath:model/captcha.onnx") Re
 		@DefaultValue("1MB") DataSize maxImageSize, @DefaultValue("2000") int maxWidth,
 		@DefaultValue("2000") int maxHeight, @DefaultValue("2000000") long maxPixels,
 		@DefaultValue("2") int maxConcurrent, @DefaultValue("5s") Duration queueTimeout,
-		@DefaultValue("1") int inferenceThreads, @DefaultValue("16") int beamWidth, Map<String, Profile> profiles) {
+		@DefaultValue("1") int inferenceThreads, @DefaultValue("16") int beamWidth,
+		@DefaultValue("0.9") double secondLookBelow, Map<String, Profile> profiles) {
+
+	public CaptchaProperties {
+		if (secondLookBelow < 0 || secondLookBelow > 1) {
+			throw new IllegalArgumentException("captcha.second-look-below is a probability, 0 to 1: " + secondLookBelow);
+		}
+	}
 
 	/**
 	 * @param aliasOf another profile this one is a second name for (the seed's {@code yk122} is {@code math})

@@ -1,6 +1,5 @@
 package org.meshguide.captcha;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Semaphore;
@@ -8,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import org.meshguide.captcha.core.Preprocessing;
 
 import org.springframework.stereotype.Service;
 import org.springframework.web.multipart.MultipartFile;
@@ -23,6 +21,8 @@ class CaptchaSolver {
 
 	private final CaptchaModel model;
 
+	private final CaptchaReader reader;
+
 	private final Profiles profiles;
 
 	private final CaptchaProperties properties;
@@ -31,8 +31,10 @@ class CaptchaSolver {
 
 	private final Semaphore slots;
 
-	CaptchaSolver(CaptchaModel model, Profiles profiles, CaptchaProperties properties, ObservationRegistry observations) {
+	CaptchaSolver(CaptchaModel model, CaptchaReader reader, Profiles profiles, CaptchaProperties properties,
+			ObservationRegistry observations) {
 		this.model = model;
+		this.reader = reader;
 		this.profiles = profiles;
 		this.properties = properties;
 		this.observations = observations;
@@ -47,26 +49,38 @@ class CaptchaSolver {
 		}
 		acquireSlot();
 		try {
-			CtcDecoder.Reading reading = Observation.createNotStarted("captcha.recognition", this.observations)
-				.lowCardinalityKeyValue("captcha.profile", profile.name())
-				.observe(() -> recognise(read(upload), profile));
-			Long result = profile.settings().arithmetic() ? compute(reading.text()) : null;
-			if (!profile.pattern().matcher(reading.text()).matches()) {
-				throw CaptchaException.unanswerable(reading.text(),
+			CaptchaReader.Recognition recognition = recognise(upload, profile);
+			Long result = profile.settings().arithmetic() ? compute(recognition.text()) : null;
+			if (!profile.pattern().matcher(recognition.text()).matches()) {
+				throw CaptchaException.unanswerable(recognition.text(),
 						"profile " + profileName + " expects " + profile.pattern().pattern());
 			}
-			return new Answer(profileName, reading.text(), result, reading.confidence(), this.model.version(),
-					(System.nanoTime() - start) / 1e6);
+			return new Answer(profileName, recognition.text(), result, recognition.confidence(), recognition.views(),
+					this.model.version(), (System.nanoTime() - start) / 1e6);
 		}
 		finally {
 			this.slots.release();
 		}
 	}
 
-	private CtcDecoder.Reading recognise(byte[] bytes, Profiles.Profile profile) {
-		BufferedImage image = ImageDecoder.decode(bytes, this.properties);
-		return CtcDecoder.decode(this.model.logits(Preprocessing.ink(image)), profile.allowed(), profile.pattern(),
-				this.properties.beamWidth());
+	private CaptchaReader.Recognition recognise(MultipartFile upload, Profiles.Profile profile) {
+		Observation observation = Observation.createNotStarted("captcha.recognition", this.observations)
+			.lowCardinalityKeyValue("captcha.profile", profile.name())
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			CaptchaReader.Recognition recognition = this.reader.read(ImageDecoder.decode(read(upload), this.properties),
+					profile);
+			// in the span, so a trace shows which requests took the second look and its time
+			observation.lowCardinalityKeyValue("captcha.views", String.valueOf(recognition.views()));
+			return recognition;
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
 	}
 
 	private static Long compute(String text) {

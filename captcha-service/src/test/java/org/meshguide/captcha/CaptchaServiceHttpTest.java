@@ -44,9 +44,18 @@ class CaptchaServiceHttpTest {
 		assertThat(answer.path("text").asString()).isEqualTo(Fixtures.MATH.text());
 		assertThat(answer.path("result").asLong()).isEqualTo(Fixtures.MATH_RESULT);
 		assertThat(answer.path("confidence").asDouble()).isBetween(0.0, 1.0);
+		assertThat(answer.path("views").asInt()).as("a sure first reading needs no second look").isEqualTo(1);
 		assertThat(answer.path("modelVersion").asString()).isNotBlank();
 		assertThat(answer.path("elapsedMs").asDouble()).isPositive();
 		assertThat(response.headers().firstValue("x-served-by")).hasValue("captcha-service");
+	}
+
+	@Test
+	void anUnsureFirstReadingGetsASecondLook() {
+		JsonNode answer = JSON.readTree(Multipart.post(profile("math"), "img", "image/png", Fixtures.GRID.bytes()).body());
+		assertThat(answer.path("text").asString()).isEqualTo(Fixtures.GRID.text());
+		assertThat(answer.path("result").asLong()).isEqualTo(Fixtures.GRID_RESULT);
+		assertThat(answer.path("views").asInt()).isEqualTo(1 + CaptchaReader.SECOND_LOOK.size());
 	}
 
 	@Test

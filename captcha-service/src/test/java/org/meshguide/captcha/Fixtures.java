@@ -9,8 +9,8 @@ import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
 /**
- * Captchas easy-captcha drew, kept as files so that a test gets the same bytes every run (the library's
- * noise cannot be seeded); integration-tests' CaptchaIT uploads the same math file through the gateway.
+ * Captchas easy-captcha and SimpleCaptcha drew, kept as files so that a test gets the same bytes every run (the
+ * libraries' noise cannot be seeded); integration-tests' CaptchaIT uploads the same math file through the gateway.
  */
 final class Fixtures {
 
@@ -19,6 +19,14 @@ final class Fixtures {
 	static final long MATH_RESULT = 12;
 
 	static final Fixture TEXT = new Fixture("easy-spec-xakbc.png", "xakbc");
+
+	/**
+	 * A library the model never saw, on a dense dark grid: the median pixel is grid, so the first reading takes
+	 * the background for dark and reads "=" (probability 0); the second look's reversed view reads it right.
+	 */
+	static final Fixture GRID = new Fixture("simplecaptcha-grid-92x85.png", "92×85=?");
+
+	static final long GRID_RESULT = 7820;
 
 	private Fixtures() {
 	}

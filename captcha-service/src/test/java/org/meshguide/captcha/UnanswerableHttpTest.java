@@ -3,6 +3,7 @@ package org.meshguide.captcha;
 import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.meshguide.captcha.core.Vocabulary;
@@ -15,6 +16,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.BDDMockito.given;
 
 /**
@@ -58,7 +60,12 @@ class UnanswerableHttpTest {
 	}
 
 	private JsonNode upload(String profile, String reading, int status) {
-		given(this.model.logits(any())).willReturn(logitsSpelling(reading));
+		given(this.model.logits(any(float[].class))).willReturn(logitsSpelling(reading));
+		// a reading the profile refuses has probability 0, so the second look runs: every view reads the same
+		given(this.model.logits(anyList())).willAnswer((call) -> {
+			List<?> views = call.getArgument(0);
+			return views.stream().map((view) -> logitsSpelling(reading)).toArray(float[][][]::new);
+		});
 		given(this.model.version()).willReturn("stub");
 		HttpResponse<String> response = Multipart.post(URI.create("http://127.0.0.1:" + this.port + "/anticaptcha/" + profile),
 				"img", "image/png", Images.encode(new BufferedImage(130, 48, BufferedImage.TYPE_INT_RGB), "png"));

@@ -129,6 +129,8 @@ class CaptchaIT {
 		assertThat(captchaServer.path("parentId").asString()).isEqualTo(gatewayClient.path("id").asString());
 		assertThat(recognition.path("parentId").asString()).isEqualTo(captchaServer.path("id").asString());
 		assertThat(recognition.path("tags").path("captcha.profile").asString()).isEqualTo("math");
+		// a sure reading: one view, no second look (the tag is set when the reading is known, before the span ends)
+		assertThat(recognition.path("tags").path("captcha.views").asString()).isEqualTo("1");
 	}
 
 	@Test

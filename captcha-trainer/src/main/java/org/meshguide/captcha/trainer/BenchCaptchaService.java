@@ -35,7 +35,8 @@ import org.meshguide.captcha.core.gen.Sample;
  * captchas (a seed neither training nor the tests use) uploaded one at a time as PNG; full-string accuracy
  * (the whole reading right, or it counts as wrong), for arithmetic captchas also whether the expression was
  * right whatever became of the "=?" after it and whichever of × x * it read for a multiplication (the answer
- * is then right), and the latency of each request. A division by zero read right (HTTP 422) counts as read.
+ * is then right), the latency of each request, and the share of requests that took the service's second look
+ * (answers with more than one view). A division by zero read right (HTTP 422) counts as read.
  * Appends a Markdown table to --out, and the first misreadings of each generator (what to work on next).
  * <pre>
  * --url URL            the service (default http://127.0.0.1:8080)
@@ -53,6 +54,8 @@ public final class BenchCaptchaService {
 	private static final Pattern TEXT = Pattern.compile("\"text\":\"((?:[^\"\\\\]|\\\\.)*)\"");
 
 	private static final Pattern ELAPSED = Pattern.compile("\"elapsedMs\":([0-9.]+)");
+
+	private static final Pattern VIEWS = Pattern.compile("\"views\":([0-9]+)");
 
 	private static final int WARMUP = 50;
 
@@ -93,8 +96,9 @@ public final class BenchCaptchaService {
 			post(client, url, "math", png(generators.get(0).next(warmup)));
 		}
 		StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-				"%n| model | generator | captchas | full-string accuracy | expression right (answer right) | p50 ms | p99 ms |%n"
-						+ "|---|---|---|---|---|---|---|%n"));
+				"%n| model | generator | captchas | full-string accuracy | expression right (answer right) | p50 ms | p99 ms"
+						+ " | second look |%n"
+						+ "|---|---|---|---|---|---|---|---|%n"));
 		List<Double> all = new ArrayList<>();
 		List<Double> inService = new ArrayList<>();
 		StringBuilder misread = new StringBuilder();
@@ -103,6 +107,7 @@ public final class BenchCaptchaService {
 			Random random = new Random(seed);
 			int correct = 0;
 			int expressionRight = 0;
+			int secondLooks = 0;
 			List<Double> latencies = new ArrayList<>(count);
 			List<String> examples = new ArrayList<>();
 			for (int i = 0; i < count; i++) {
@@ -117,6 +122,10 @@ public final class BenchCaptchaService {
 				Matcher elapsed = ELAPSED.matcher(response.body());
 				if (elapsed.find()) {
 					inService.add(Double.parseDouble(elapsed.group(1)));
+				}
+				Matcher views = VIEWS.matcher(response.body());
+				if (views.find() && Integer.parseInt(views.group(1)) > 1) {
+					secondLooks++;
 				}
 				String reading = text.find() ? text.group(1) : "HTTP " + response.statusCode();
 				// 422 is how the service answers a division by zero it read right: that reading counts
@@ -134,9 +143,9 @@ public final class BenchCaptchaService {
 			all.addAll(latencies);
 			String expression = profile.equals("math")
 					? String.format(Locale.ROOT, "%.1f %%", 100.0 * expressionRight / count) : "—";
-			String row = String.format(Locale.ROOT, "| %s | %s | %d | %.1f %% | %s | %.1f | %.1f |%n", label,
+			String row = String.format(Locale.ROOT, "| %s | %s | %d | %.1f %% | %s | %.1f | %.1f | %.1f %% |%n", label,
 					generator.name(), count, 100.0 * correct / count, expression, percentile(latencies, 50),
-					percentile(latencies, 99));
+					percentile(latencies, 99), 100.0 * secondLooks / count);
 			System.out.print(row);
 			table.append(row);
 			misread.append(String.format(Locale.ROOT, "- %s %s: %s%n", label, generator.name(),
