@@ -1,9 +1,8 @@
 package org.meshguide.captcha;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,15 +122,35 @@ final class CtcDecoder {
 		return matcher.matches() || matcher.hitEnd();
 	}
 
+	/**
+	 * The {@code width} most probable prefixes. A cutoff from sorting the probabilities alone, rather than
+	 * sorting the entries: this runs once per column for every reading, and an unsure image has hundreds of
+	 * candidates per column. Ties at the cutoff are kept in the map's order, as a stable sort would.
+	 */
 	private static Map<String, Beam> prune(Map<String, Beam> beams, int width) {
 		if (beams.size() <= width) {
 			return beams;
 		}
-		List<Map.Entry<String, Beam>> sorted = new ArrayList<>(beams.entrySet());
-		sorted.sort(Comparator.comparingDouble((Map.Entry<String, Beam> entry) -> entry.getValue().total()).reversed());
+		double[] totals = new double[beams.size()];
+		int i = 0;
+		for (Beam beam : beams.values()) {
+			totals[i++] = beam.total();
+		}
+		Arrays.sort(totals);
+		double cutoff = totals[totals.length - width];
+		int above = 0;
+		for (double total : totals) {
+			if (total > cutoff) {
+				above++;
+			}
+		}
+		int tiesToKeep = width - above;
 		Map<String, Beam> kept = new HashMap<>();
-		for (Map.Entry<String, Beam> entry : sorted.subList(0, width)) {
-			kept.put(entry.getKey(), entry.getValue());
+		for (Map.Entry<String, Beam> entry : beams.entrySet()) {
+			double total = entry.getValue().total();
+			if (total > cutoff || (total == cutoff && tiesToKeep-- > 0)) {
+				kept.put(entry.getKey(), entry.getValue());
+			}
 		}
 		return kept;
 	}

@@ -58,6 +58,22 @@ class CtcDecoderTest {
 		assertThat(reading.confidence()).isCloseTo(perColumn * perColumn, within(1e-6));
 	}
 
+	@Test
+	void theBeamKeepsTheMostProbablePrefixesAndAWiderOneFindsWhatTheBestPathMisses() {
+		// two columns of 'a' 0.4, blank 0.6: the best path is blank-blank (0.36), but "a" has three alignments
+		// (a-, -a, aa: 0.24 + 0.24 + 0.16 = 0.64); a beam of one keeps only "" after the first column
+		float[][] logits = new float[2][Vocabulary.classes()];
+		for (float[] column : logits) {
+			Arrays.fill(column, -100);
+			column[Vocabulary.BLANK] = (float) Math.log(0.6);
+			column[Vocabulary.classOf('a')] = (float) Math.log(0.4);
+		}
+		assertThat(CtcDecoder.decode(logits, ALL, ANYTHING, 1).text()).isEmpty();
+		CtcDecoder.Reading wide = CtcDecoder.decode(logits, ALL, ANYTHING, 2);
+		assertThat(wide.text()).isEqualTo("a");
+		assertThat(wide.confidence()).isCloseTo(0.64, within(1e-6));
+	}
+
 	/** One column per character of the spec, '-' meaning blank: that class at 10, every other at 0. */
 	private static float[][] columns(String spec) {
 		float[][] logits = new float[spec.length()][Vocabulary.classes()];
