@@ -65,22 +65,14 @@ class CaptchaSolver {
 
 	private CaptchaReader.Recognition recognise(MultipartFile upload, Profiles.Profile profile) {
 		Observation observation = Observation.createNotStarted("captcha.recognition", this.observations)
-			.lowCardinalityKeyValue("captcha.profile", profile.name())
-			.start();
-		try (Observation.Scope scope = observation.openScope()) {
+			.lowCardinalityKeyValue("captcha.profile", profile.name());
+		return observation.observe(() -> {
 			CaptchaReader.Recognition recognition = this.reader.read(ImageDecoder.decode(read(upload), this.properties),
 					profile);
 			// in the span, so a trace shows which requests took the second look and its time
 			observation.lowCardinalityKeyValue("captcha.views", String.valueOf(recognition.views()));
 			return recognition;
-		}
-		catch (RuntimeException ex) {
-			observation.error(ex);
-			throw ex;
-		}
-		finally {
-			observation.stop();
-		}
+		});
 	}
 
 	private static Long compute(String text) {

@@ -74,10 +74,9 @@ public final class BenchCaptchaService {
 		String names = Args.option(words, "generators", "");
 		String foreign = Args.option(words, "foreign", "");
 		Map<String, RenderedGenerator> rendered = foreign.isEmpty() ? Map.of() : RenderedGenerator.in(Path.of(foreign));
-		if (!foreign.isEmpty()) {
-			if (rendered.isEmpty()) {
-				throw new IllegalArgumentException("--foreign " + foreign + ": no rendered captchas there; run scripts/render-foreign-captchas.sh");
-			}
+		if (!foreign.isEmpty() && rendered.isEmpty()) {
+			throw new IllegalArgumentException(
+					"--foreign " + foreign + ": no rendered captchas there; run scripts/render-foreign-captchas.sh");
 		}
 		List<CaptchaGenerator> generators = new ArrayList<>();
 		if (names.isEmpty()) {
