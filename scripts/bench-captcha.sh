@@ -29,6 +29,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
+# shellcheck source=scripts/lib/captcha.sh
+source "$(dirname "$0")/lib/captcha.sh"
 
 COUNT=1000
 FONT_COUNT=200
@@ -55,16 +57,12 @@ done
 OUT="$ROOT/.run/bench-captcha"
 RUN="$OUT/run"
 mkdir -p "$OUT"
-JAR="$ROOT/captcha-service/target/captcha-service.jar"
 RESULTS="$OUT/results.md"
 : >"$RESULTS"
 trap 'stop_processes "$RUN"' EXIT
 
 step "Building captcha-service and the benchmark client"
-(cd "$ROOT" && mvn -B -q -ntp -DskipTests install -pl mesh-common,captcha-core,captcha-service) >"$OUT/build.log" 2>&1 \
-  || die "build failed; see $OUT/build.log"
-(cd "$ROOT" && mvn -B -q -ntp -Ptrain -DskipTests install -pl captcha-trainer) >>"$OUT/build.log" 2>&1 \
-  || die "build failed; see $OUT/build.log"
+captcha_build "$OUT/build.log"
 
 if ((${#FOREIGN[@]})); then
   "$ROOT/scripts/render-foreign-captchas.sh"
@@ -74,10 +72,7 @@ fi
 serve() {
   local name=$1 port=$2
   shift 2
-  start_process "$RUN" "$name" "$OUT/$name.log" nice -n 19 java -Xmx256m -XX:+UseSerialGC -jar "$JAR" \
-    --server.port="$port" --server.address=127.0.0.1 --captcha.inference-threads=1 "${SERVICE_ARGS[@]}" "$@"
-  wait_until "$name ready" 120 http_ok "http://127.0.0.1:$port/actuator/health/readiness" \
-    || die "$name did not start; see $OUT/$name.log"
+  captcha_serve "$RUN" "$name" "$port" "$OUT/$name.log" "${SERVICE_ARGS[@]}" "$@"
 }
 
 bench() {
@@ -104,11 +99,6 @@ label() {
   echo "$name${extra:+[$extra]}"
 }
 
-# model_url FILE: the Spring resource location of a model file outside the jar
-model_url() {
-  echo "file:$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-}
-
 if [[ -z $LOGO_ONLY ]]; then
   step "captcha-service with the committed model, $COUNT captchas per library"
   serve captcha-bench 18090
@@ -117,7 +107,7 @@ if [[ -z $LOGO_ONLY ]]; then
   # the JVM is a child of nice: its RSS is what the service holds after serving every request above
   jvm=$(pgrep -P "$pid" java || echo "$pid")
   rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$jvm/status")
-  jar_bytes=$(stat -c %s "$JAR")
+  jar_bytes=$(stat -c %s "$CAPTCHA_JAR")
   model_bytes=$(stat -c %s "$ROOT/captcha-service/src/main/resources/model/captcha.onnx")
   {
     echo
@@ -129,7 +119,7 @@ fi
 if [[ -n $BASELINE ]]; then
   [[ -f $BASELINE ]] || die "no baseline model $BASELINE"
   step "Baseline: $BASELINE, $COUNT captchas per library and $FONT_COUNT per easy-captcha font"
-  serve captcha-baseline 18092 --captcha.model="$(model_url "$BASELINE")" "${BASELINE_ARGS[@]}"
+  serve captcha-baseline 18092 --captcha.model="$(captcha_model_url "$BASELINE")" "${BASELINE_ARGS[@]}"
   bench_every_library 18092 "$(label "$(basename "$BASELINE" .onnx)" "${BASELINE_ARGS[@]}")"
   stop_processes "$RUN"
 fi
@@ -139,7 +129,7 @@ for entry in "${LOGO[@]}"; do
   library=${entry##*:}
   [[ -f $model ]] || die "no model $model (train it with --exclude $library, see docs/13-captcha-service.md)"
   step "$model on $library only (leave-one-generator-out, or a library the model never saw)"
-  serve captcha-logo 18091 --captcha.model="$(model_url "$model")"
+  serve captcha-logo 18091 --captcha.model="$(captcha_model_url "$model")"
   # named by file, so that two models left without the same library (an old one as the baseline) tell apart
   label=$(label "$(basename "$model" .onnx)")
   bench --url http://127.0.0.1:18091 --label "$label" --generators "$library-math,$library-text"

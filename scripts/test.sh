@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project, the same way on a laptop and in CI (.ci/run calls exactly this):
-#   1. mvn verify: unit tests, then the apps as real processes (integration-tests/)
+#   1. mvn verify: unit tests, then the apps as real processes (integration-tests/); the captcha trainer
+#      (profile "train") compiles
 #   2. the guide: links, referenced files, no placeholders left (scripts/check-docs.py); every command,
 #      output and istio/ file shown equals its source (scripts/docs-snippets.py check)
 #   3. shellcheck on every shell script, syntax of every Python script, gofmt and go vet on every Go module
@@ -42,6 +43,9 @@ stage() {
 
 cd "$ROOT" || exit 1
 stage maven mvn -B -ntp verify
+# the trainer (profile "train") is not in the default build; compiling it keeps the benchmark and the
+# pseudo-labeller that docs/13 runs from rotting, and needs no libtorch (that is a runtime dependency)
+stage trainer mvn -B -ntp -Ptrain -pl captcha-trainer -am compile
 docs() { python3 scripts/check-docs.py && python3 scripts/docs-snippets.py check; }
 stage docs docs
 stage lint bash scripts/lint.sh

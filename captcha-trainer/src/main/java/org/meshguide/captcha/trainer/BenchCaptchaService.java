@@ -1,17 +1,9 @@
 package org.meshguide.captcha.trainer;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,12 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import javax.imageio.ImageIO;
-
-import org.meshguide.captcha.core.ImageUpload;
 import org.meshguide.captcha.core.gen.CaptchaGenerator;
 import org.meshguide.captcha.core.gen.Generators;
 import org.meshguide.captcha.core.gen.RenderedGenerator;
@@ -50,12 +37,6 @@ import org.meshguide.captcha.core.gen.Sample;
  * </pre>
  */
 public final class BenchCaptchaService {
-
-	private static final Pattern TEXT = Pattern.compile("\"text\":\"((?:[^\"\\\\]|\\\\.)*)\"");
-
-	private static final Pattern ELAPSED = Pattern.compile("\"elapsedMs\":([0-9.]+)");
-
-	private static final Pattern VIEWS = Pattern.compile("\"views\":([0-9]+)");
 
 	private static final int WARMUP = 50;
 
@@ -88,11 +69,11 @@ public final class BenchCaptchaService {
 				.map((name) -> rendered.containsKey(name) ? rendered.get(name) : Generators.named(name))
 				.forEach(generators::add);
 		}
-		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		CaptchaClient client = new CaptchaClient(url);
 
 		Random warmup = new Random(seed - 1);
 		for (int i = 0; i < WARMUP; i++) {
-			post(client, url, "math", png(generators.get(0).next(warmup)));
+			client.read("math", generators.get(0).next(warmup));
 		}
 		StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
 				"%n| model | generator | captchas | full-string accuracy | expression right (answer right) | p50 ms | p99 ms"
@@ -113,22 +94,18 @@ public final class BenchCaptchaService {
 				// a rendered set is finite: each file once rather than some twice and some never
 				Sample sample = (generator instanceof RenderedGenerator files) ? files.sample(i % files.size())
 						: generator.next(random);
-				byte[] image = png(sample);
+				byte[] image = CaptchaClient.png(sample);
 				long start = System.nanoTime();
-				HttpResponse<String> response = post(client, url, profile, image);
+				CaptchaClient.Reply reply = client.read(profile, image);
 				latencies.add((System.nanoTime() - start) / 1e6);
-				Matcher text = TEXT.matcher(response.body());
-				Matcher elapsed = ELAPSED.matcher(response.body());
-				if (elapsed.find()) {
-					inService.add(Double.parseDouble(elapsed.group(1)));
+				if (reply.elapsedMs() >= 0) {
+					inService.add(reply.elapsedMs());
 				}
-				Matcher views = VIEWS.matcher(response.body());
-				if (views.find() && Integer.parseInt(views.group(1)) > 1) {
+				if (reply.views() > 1) {
 					secondLooks++;
 				}
-				String reading = text.find() ? text.group(1) : "HTTP " + response.statusCode();
-				// 422 is how the service answers a division by zero it read right: that reading counts
-				boolean answered = response.statusCode() == 200 || response.statusCode() == 422;
+				String reading = reply.text();
+				boolean answered = reply.answered();
 				if (answered && reading.equals(sample.label())) {
 					correct++;
 				}
@@ -171,34 +148,6 @@ public final class BenchCaptchaService {
 
 	private static String expression(String text) {
 		return text.replaceFirst("[=?]+$", "").replaceAll("[×x*]", "×");
-	}
-
-	private static HttpResponse<String> post(HttpClient client, String url, String profile, byte[] image) {
-		HttpRequest request = ImageUpload.png(image)
-			.post(URI.create(url + "/anticaptcha/" + profile))
-			.timeout(Duration.ofSeconds(30))
-			.build();
-		try {
-			return client.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static byte[] png(Sample sample) {
-		ByteArrayOutputStream png = new ByteArrayOutputStream();
-		try {
-			ImageIO.write(sample.image(), "png", png);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return png.toByteArray();
 	}
 
 	private static double percentile(List<Double> values, int percent) {

@@ -73,6 +73,10 @@ import org.meshguide.captcha.core.gen.Sample;
  * --foreign DIR     captchas that libraries in other languages rendered (scripts/render-foreign-captchas.sh;
  *                   default target/foreign, where it writes them, seen from captcha-trainer/): DIR/train's
  *                   generators can be given a share with --mix, DIR/held-out's are validated
+ * --pseudo DIR      captchas labelled by a model rather than by their generator (PseudoLabelCaptchas, for
+ *                   self-training): DIR's folders (pseudo-hutool-math, ...) can be given a share with --mix.
+ *                   Their names do not start with the library's, so --exclude hutool keeps them: what it
+ *                   leaves out is every image whose label came from hutool
  * </pre>
  * Data generation is seeded per block of {@value #BLOCK} samples, so the data set does not depend on the
  * number of threads.
@@ -126,6 +130,14 @@ public final class TrainCaptchaModel {
 		if (options.containsKey("foreign") && rendered.isEmpty()) {
 			throw new IllegalArgumentException("--foreign " + foreign + ": no rendered captchas in " + foreign.resolve("train")
 					+ "; run scripts/render-foreign-captchas.sh");
+		}
+		if (options.containsKey("pseudo")) {
+			Map<String, RenderedGenerator> pseudo = RenderedGenerator.in(Path.of(options.get("pseudo")));
+			if (pseudo.isEmpty()) {
+				throw new IllegalArgumentException("--pseudo " + options.get("pseudo")
+						+ ": no labelled folders there; run scripts/pseudo-label-captcha.sh");
+			}
+			rendered.putAll(pseudo);
 		}
 		Map<String, Double> mix = mix(options.getOrDefault("mix", ""), rendered.keySet());
 		long started = System.nanoTime();
@@ -222,9 +234,9 @@ public final class TrainCaptchaModel {
 				metadata.put("version", options.getOrDefault("version", "ctc2-" + LocalDate.now() + "-s" + seed
 						+ (excluded.isEmpty() ? "" : "-no-" + excluded)));
 				metadata.put("training", String.format(Locale.ROOT,
-						"seed %d, %d samples, %d steps of %d, peak rate %s, %s, excluded '%s', mix '%s', resumed from '%s', DJL %s on %s",
+						"seed %d, %d samples, %d steps of %d, peak rate %s, %s, excluded '%s', mix '%s', pseudo-labelled '%s', resumed from '%s', DJL %s on %s",
 						seed, samples, step, BATCH, peakRate, trainingTime, excluded, options.getOrDefault("mix", ""),
-						options.getOrDefault("resume", ""),
+						options.getOrDefault("pseudo", ""), options.getOrDefault("resume", ""),
 						Engine.getDjlVersion(), Engine.getInstance().getEngineName()));
 				OnnxExport.write(net, metadata, out);
 				log("wrote %s (%d KiB)", out, Files.size(out) / 1024);
@@ -402,7 +414,7 @@ public final class TrainCaptchaModel {
 		Map<String, String> options = new LinkedHashMap<>();
 		List<String> words = Args.words(args);
 		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
-				"resume", "checkpoint", "rate", "mix", "foreign");
+				"resume", "checkpoint", "rate", "mix", "foreign", "pseudo");
 		for (int i = 0; i < words.size(); i++) {
 			String word = words.get(i);
 			if (word.isEmpty()) {

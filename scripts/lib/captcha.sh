@@ -1,0 +1,29 @@
+# Shared by the scripts that run captcha-service against the trainer's tools (bench-captcha.sh,
+# pseudo-label-captcha.sh). Source after common.sh.
+# shellcheck shell=bash
+
+CAPTCHA_JAR="$ROOT/captcha-service/target/captcha-service.jar"
+
+# captcha_build LOG: captcha-service's jar, and the trainer with the benchmark client and the pseudo-labeller
+captcha_build() {
+  (cd "$ROOT" && mvn -B -q -ntp -DskipTests install -pl mesh-common,captcha-core,captcha-service) >"$1" 2>&1 \
+    || die "build failed; see $1"
+  (cd "$ROOT" && mvn -B -q -ntp -Ptrain -DskipTests install -pl captcha-trainer) >>"$1" 2>&1 \
+    || die "build failed; see $1"
+}
+
+# captcha_serve RUN NAME PORT LOG [SERVICE ARGS...]: starts the jar and waits until it is ready. nice 19 and one
+# inference thread, so that it can share the machine with a training run
+captcha_serve() {
+  local run=$1 name=$2 port=$3 log=$4
+  shift 4
+  start_process "$run" "$name" "$log" nice -n 19 java -Xmx256m -XX:+UseSerialGC -jar "$CAPTCHA_JAR" \
+    --server.port="$port" --server.address=127.0.0.1 --captcha.inference-threads=1 "$@"
+  wait_until "$name ready" 120 http_ok "http://127.0.0.1:$port/actuator/health/readiness" \
+    || die "$name did not start; see $log"
+}
+
+# captcha_model_url FILE: the Spring resource location of a model file outside the jar
+captcha_model_url() {
+  echo "file:$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+}
