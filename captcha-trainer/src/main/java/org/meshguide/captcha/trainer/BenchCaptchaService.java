@@ -83,7 +83,7 @@ public final class BenchCaptchaService {
 		List<Double> inService = new ArrayList<>();
 		StringBuilder misread = new StringBuilder();
 		for (CaptchaGenerator generator : generators) {
-			String profile = generator.name().contains("-math") ? "math" : "text";
+			String profile = CaptchaClient.profile(generator.name());
 			Random random = new Random(seed);
 			int correct = 0;
 			int expressionRight = 0;

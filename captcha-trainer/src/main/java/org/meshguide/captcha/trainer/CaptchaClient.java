@@ -57,6 +57,11 @@ final class CaptchaClient {
 
 	}
 
+	/** The service profile that reads a generator's captchas: {@code math} for arithmetic ones, else {@code text}. */
+	static String profile(String generator) {
+		return generator.contains("-math") ? "math" : "text";
+	}
+
 	Reply read(String profile, Sample sample) {
 		return read(profile, png(sample));
 	}

@@ -61,7 +61,7 @@ public final class PseudoLabelCaptchas {
 				"%n| generator | images | kept (confidence ≥ %.2f) | wrong among kept |%s%n|---|---|---|---|%s%n",
 				minConfidence, header(), "---|".repeat(THRESHOLDS.length)));
 		for (CaptchaGenerator generator : generators) {
-			String profile = generator.name().contains("-math") ? "math" : "text";
+			String profile = CaptchaClient.profile(generator.name());
 			Path folder = out.resolve("pseudo-" + generator.name());
 			Files.createDirectories(folder);
 			List<String> labels = new ArrayList<>();
