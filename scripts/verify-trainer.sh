@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The captcha trainer's tools, which chapter 13 runs by hand and the default build leaves out (Maven profile
+# "train"):
+#   1. its unit tests (mvn -Ptrain test): the hand-written CTC loss against its definition, the ONNX exporter
+#      and importer against libtorch and ONNX Runtime, the pseudo-labeller's bookkeeping
+#   2. scripts/pseudo-label-captcha.sh end to end, against the real captcha-service with the model it ships:
+#      fresh kaptcha captchas (--library), then the folder that wrote given back as a folder of collected
+#      captchas (--images). The same model reading its own labels again must keep every image, with the
+#      same text, and count none wrong.
+#   3. its argument errors stop it before anything starts, naming the problem
+#
+#   scripts/verify-trainer.sh        the last line is "N passed, N failed"
+set -uo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+# shellcheck source=scripts/lib/checks.sh
+source "$ROOT/scripts/lib/checks.sh"
+
+LOGS="$ROOT/.run/verify-trainer"
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+PSEUDO="$LOGS/pseudo"
+MODEL="$ROOT/captcha-service/src/main/resources/model/captcha.onnx"
+LABEL="$ROOT/scripts/pseudo-label-captcha.sh"
+cd "$ROOT" || exit 1
+
+step "Unit tests of the trainer (log: $LOGS/unit.log)"
+unit_tests() {
+  # -am builds captcha-core; -Dtest keeps its tests, already run by the maven stage, out of this one
+  mvn -B -ntp -Ptrain -pl captcha-trainer -am test -Dtest='org.meshguide.captcha.trainer.*Test' \
+    -Dsurefire.failIfNoSpecifiedTests=false >"$LOGS/unit.log" 2>&1 || { tail -n 60 "$LOGS/unit.log"; return 1; }
+  grep -E 'Tests run: [0-9]+, Failures: 0, Errors: 0, Skipped: 0$' "$LOGS/unit.log" | tail -n 1
+}
+check "trainer unit tests" unit_tests
+
+step "Pseudo-labelling fresh captchas of a library (log: $LOGS/library.log)"
+library_run() {
+  bash "$LABEL" --model "$MODEL" --library kaptcha --count 40 --out "$PSEUDO" >"$LOGS/library.log" 2>&1 \
+    || { tail -n 30 "$LOGS/library.log"; return 1; }
+}
+check "pseudo-label-captcha.sh --library kaptcha runs" library_run
+kept_most() {
+  # v5 reads kaptcha arithmetic right 98.9 % of the time; keeping under half of 40 means something broke
+  local kept
+  kept=$(($(wc -l <"$PSEUDO/pseudo-kaptcha-math/labels.tsv")))
+  echo "kept $kept of 40"
+  ((kept >= 20)) && [[ -f $PSEUDO/pseudo-kaptcha-text/labels.tsv ]]
+}
+check "it kept most kaptcha arithmetic captchas, and wrote the alphanumeric folder" kept_most
+files_match_labels() {
+  local folder=$PSEUDO/pseudo-kaptcha-math
+  diff <(cut -f1 "$folder/labels.tsv" | sort) <(find "$folder" -maxdepth 1 -name "*.png" -printf "%f\n" | sort)
+}
+check "the folder holds exactly the images its labels.tsv names" files_match_labels
+
+step "Relabelling that folder as collected captchas (log: $LOGS/folder.log)"
+folder_run() {
+  bash "$LABEL" --model "$MODEL" --images "$PSEUDO/pseudo-kaptcha-math" --profile math --name relabelled \
+    --out "$PSEUDO" >"$LOGS/folder.log" 2>&1 || { tail -n 30 "$LOGS/folder.log"; return 1; }
+}
+check "pseudo-label-captcha.sh --images runs" folder_run
+same_labels() {
+  diff "$PSEUDO/pseudo-kaptcha-math/labels.tsv" "$PSEUDO/pseudo-relabelled/labels.tsv"
+}
+check "the same model keeps every image with the same label" same_labels
+none_wrong() {
+  local kept
+  kept=$(($(wc -l <"$PSEUDO/pseudo-kaptcha-math/labels.tsv")))
+  grep -F "| relabelled | $kept | $kept (100.0 %) | 0 (0.0 %) |" "$LOGS/folder.log" | head -n 1
+}
+check "its summary counts the folder's labels.tsv as the truth: none wrong" none_wrong
+
+step "Argument errors"
+refuses() {
+  local expected=$1 out
+  shift
+  if out=$(bash "$LABEL" "$@" 2>&1); then
+    echo "accepted: $*"
+    return 1
+  fi
+  grep -F -- "$expected" <<<"$out"
+}
+check "no --model" refuses "--model: no model file" --library hutool
+check "neither --library nor --images" refuses "--library (a captcha library" --model "$MODEL"
+check "--images without --profile" refuses "--profile: which service profile" --model "$MODEL" --images "$PSEUDO/pseudo-kaptcha-math"
+check "--images and --library" refuses "not both" --model "$MODEL" --images "$PSEUDO" --library hutool --profile math
+check "--images where its labels would go" refuses "that folder is emptied first" --model "$MODEL" \
+  --images "$PSEUDO/pseudo-relabelled" --profile math --name relabelled --out "$PSEUDO"
+check "an unknown argument" refuses "unknown argument --libary" --model "$MODEL" --libary hutool
+
+checks_summary
