@@ -50,6 +50,8 @@ if [[ -n $IMAGES ]]; then
   [[ -d $IMAGES ]] || die "--images: no folder '$IMAGES'"
   [[ -n $PROFILE ]] || die "--profile: which service profile reads the images in $IMAGES, math or text"
   IMAGES=$(cd "$IMAGES" && pwd)
+  # the client's arguments travel as one whitespace-split Maven property
+  [[ $IMAGES != *[[:space:]]* ]] || die "--images: the client cannot take a path with spaces ('$IMAGES'); move or link the folder"
   NAME=${NAME:-$(basename "$IMAGES")}
 else
   [[ -n $LIBRARY ]] || die "--library (a captcha library to label, e.g. hutool) or --images DIR (see the header of $0)"
