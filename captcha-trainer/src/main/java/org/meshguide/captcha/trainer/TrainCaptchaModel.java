@@ -142,10 +142,7 @@ public final class TrainCaptchaModel {
 		Map<String, Double> mix = mix(options.getOrDefault("mix", ""), rendered.keySet());
 		long started = System.nanoTime();
 
-		List<String> names = mix.keySet()
-			.stream()
-			.filter((name) -> excluded.isEmpty() || !name.startsWith(excluded + "-"))
-			.toList();
+		List<String> names = trainedOn(mix, excluded);
 		log("generators %s, excluded '%s', seed %d, %d threads", names, excluded, seed, threads);
 		if (!mix.equals(MIX)) {
 			log("mix %s", mix);
@@ -410,7 +407,15 @@ public final class TrainCaptchaModel {
 		return values;
 	}
 
-	private static Map<String, String> options(String[] args) {
+	/**
+	 * The generators of {@code mix} that training draws from: all but the {@code excluded} library's own. A
+	 * folder of pseudo-labels (pseudo-hutool-math) is not the library's: its labels are a model's readings.
+	 */
+	static List<String> trainedOn(Map<String, Double> mix, String excluded) {
+		return mix.keySet().stream().filter((name) -> excluded.isEmpty() || !name.startsWith(excluded + "-")).toList();
+	}
+
+	static Map<String, String> options(String[] args) {
 		Map<String, String> options = new LinkedHashMap<>();
 		List<String> words = Args.words(args);
 		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
@@ -433,7 +438,7 @@ public final class TrainCaptchaModel {
 	 * {@link #MIX} with the shares {@code overrides} ("easy-text=0.08,synthetic-math=0.15") changes; {@code rendered}
 	 * names the foreign-library generators that may be given a share.
 	 */
-	private static Map<String, Double> mix(String overrides, Set<String> rendered) {
+	static Map<String, Double> mix(String overrides, Set<String> rendered) {
 		Map<String, Double> mix = new LinkedHashMap<>(MIX);
 		Set<String> known = new LinkedHashSet<>(MIX.keySet());
 		Generators.all().forEach((generator) -> known.add(generator.name()));
