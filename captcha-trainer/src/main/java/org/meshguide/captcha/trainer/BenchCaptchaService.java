@@ -142,7 +142,7 @@ public final class BenchCaptchaService {
 	 * Whether a reading has the label's expression, whatever became of the "=?" after it and whichever of
 	 * {@code × x *} stands for the multiplication: the service computes the same answer either way.
 	 */
-	private static boolean sameExpression(String reading, String label) {
+	static boolean sameExpression(String reading, String label) {
 		return expression(reading).equals(expression(label));
 	}
 
@@ -150,7 +150,8 @@ public final class BenchCaptchaService {
 		return text.replaceFirst("[=?]+$", "").replaceAll("[×x*]", "×");
 	}
 
-	private static double percentile(List<Double> values, int percent) {
+	/** The nearest-rank percentile: the smallest value with at least {@code percent} % of the values at or below it. */
+	static double percentile(List<Double> values, int percent) {
 		List<Double> sorted = new ArrayList<>(values);
 		Collections.sort(sorted);
 		return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
