@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +18,7 @@ import java.util.stream.Stream;
 import org.meshguide.captcha.core.Vocabulary;
 import org.meshguide.captcha.core.gen.CaptchaGenerator;
 import org.meshguide.captcha.core.gen.Generators;
+import org.meshguide.captcha.core.gen.RenderedGenerator;
 import org.meshguide.captcha.core.gen.Sample;
 
 /**
@@ -46,8 +46,6 @@ import org.meshguide.captcha.core.gen.Sample;
  * </pre>
  */
 public final class PseudoLabelCaptchas {
-
-	static final String LABELS = "labels.tsv";
 
 	/** What the service decodes; anything else in a folder of collected captchas is not uploaded. */
 	private static final Set<String> IMAGE_SUFFIXES = Set.of(".png", ".jpg", ".jpeg", ".jfif", ".gif", ".bmp");
@@ -151,7 +149,7 @@ public final class PseudoLabelCaptchas {
 				labels.add(captcha.file() + "\t" + reply.text());
 			}
 		}
-		Files.write(folder.resolve(LABELS), labels, StandardCharsets.UTF_8);
+		Files.write(folder.resolve(RenderedGenerator.LABELS), labels, StandardCharsets.UTF_8);
 		return tally;
 	}
 
@@ -195,7 +193,7 @@ public final class PseudoLabelCaptchas {
 		if (files.isEmpty()) {
 			throw new IllegalArgumentException("--images " + folder + ": no image files (" + IMAGE_SUFFIXES + ") there");
 		}
-		Map<String, String> truths = truths(folder);
+		Map<String, String> truths = RenderedGenerator.labels(folder);
 		List<Path> chosen = files;
 		return new Source(name, profile, chosen.size(), (i) -> {
 			Path file = chosen.get(i);
@@ -213,22 +211,6 @@ public final class PseudoLabelCaptchas {
 		String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
 		int dot = name.lastIndexOf('.');
 		return dot >= 0 && IMAGE_SUFFIXES.contains(name.substring(dot));
-	}
-
-	private static Map<String, String> truths(Path folder) throws IOException {
-		Map<String, String> truths = new HashMap<>();
-		Path labels = folder.resolve(LABELS);
-		if (!Files.isRegularFile(labels)) {
-			return truths;
-		}
-		for (String line : Files.readAllLines(labels, StandardCharsets.UTF_8)) {
-			String[] fields = line.split("\t", 2);
-			if (fields.length != 2) {
-				throw new IllegalArgumentException(labels + ": not \"file TAB text\": " + line);
-			}
-			truths.put(fields[0], Vocabulary.label(fields[1]));
-		}
-		return truths;
 	}
 
 	/**

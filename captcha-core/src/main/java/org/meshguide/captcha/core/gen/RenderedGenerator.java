@@ -3,6 +3,7 @@ package org.meshguide.captcha.core.gen;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,12 +19,14 @@ import org.meshguide.captcha.core.Vocabulary;
 
 /**
  * Captchas that a library in another language rendered beforehand (captcha-trainer/foreign: Go's
- * base64Captcha and steambap/captcha, Python's captcha): a folder of PNG files and a {@code labels.tsv} of
- * "file TAB text". The seed picks which file; the renderer's own seed fixed the pixels.
+ * base64Captcha and steambap/captcha, Python's captcha), or that a model labelled (the trainer's
+ * PseudoLabelCaptchas): a folder of image files and a {@code labels.tsv} of "file TAB text". The seed picks
+ * which file; the renderer's own seed fixed the pixels.
  */
 public final class RenderedGenerator implements CaptchaGenerator {
 
-	static final String LABELS = "labels.tsv";
+	/** The folder's "file TAB text" list, one image per line. */
+	public static final String LABELS = "labels.tsv";
 
 	private final String name;
 
@@ -34,22 +37,41 @@ public final class RenderedGenerator implements CaptchaGenerator {
 	/** Reads the labels now, so that a broken folder fails before training starts, not halfway through. */
 	public RenderedGenerator(Path folder) {
 		this.name = folder.getFileName().toString();
+		labels(folder).forEach((file, label) -> {
+			if (!Files.isRegularFile(folder.resolve(file))) {
+				throw new IllegalArgumentException(folder.resolve(LABELS) + " names " + file + ", which is not a file there");
+			}
+			this.files.add(folder.resolve(file));
+			this.labels.add(label);
+		});
+		if (this.files.isEmpty()) {
+			throw new IllegalArgumentException(folder.resolve(LABELS) + " names no image");
+		}
+	}
+
+	/**
+	 * The {@value #LABELS} of {@code folder}, file by file in its order, each text as the model labels it
+	 * ({@link Vocabulary#label}); empty when there is none.
+	 */
+	public static Map<String, String> labels(Path folder) {
+		Path list = folder.resolve(LABELS);
+		Map<String, String> labels = new LinkedHashMap<>();
+		if (!Files.isRegularFile(list)) {
+			return labels;
+		}
 		try {
-			for (String line : Files.readAllLines(folder.resolve(LABELS))) {
+			for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
 				String[] fields = line.split("\t", 2);
-				if (fields.length != 2 || !Files.isRegularFile(folder.resolve(fields[0]))) {
-					throw new IllegalArgumentException(folder.resolve(LABELS) + ": not \"file TAB text\" of a file there: " + line);
+				if (fields.length != 2) {
+					throw new IllegalArgumentException(list + ": not \"file TAB text\": " + line);
 				}
-				this.files.add(folder.resolve(fields[0]));
-				this.labels.add(Vocabulary.label(fields[1]));
+				labels.put(fields[0], Vocabulary.label(fields[1]));
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		if (this.files.isEmpty()) {
-			throw new IllegalArgumentException(folder.resolve(LABELS) + " names no image");
-		}
+		return labels;
 	}
 
 	/**
