@@ -2,8 +2,9 @@
 # The captcha trainer's tools, which chapter 13 runs by hand and the default build leaves out (Maven profile
 # "train"):
 #   1. its unit tests (mvn -Ptrain test): the hand-written CTC loss against its definition, the ONNX exporter
-#      and importer against libtorch and ONNX Runtime, seeded augmentation, what --exclude and --mix train on,
-#      the benchmark's definitions, the pseudo-labeller's bookkeeping
+#      and importer against libtorch and ONNX Runtime, seeded augmentation, what --exclude, --mix and --width
+#      train on, the benchmark's definitions, the pseudo-labeller's bookkeeping, the synthetic captchas
+#      (seeded, and showing their labels to the service's model)
 #   2. scripts/pseudo-label-captcha.sh end to end, against the real captcha-service with the model it ships:
 #      fresh kaptcha captchas (--library), then the folder that wrote given back as a folder of collected
 #      captchas (--images). The same model reading its own labels again must keep every image, with the

@@ -25,7 +25,9 @@ import org.meshguide.captcha.core.Vocabulary;
  * [N,1,48,160] conv16 pool2×2 → conv32 pool2×2 → conv64 pool2×1 → conv96 pool2×1 → [N,96,3,40]
  *              conv 3×3 no vertical padding → [N,128,1,40] → 2 × conv 1×5 → dropout → conv 1×1 → [N,classes,1,40]
  * </pre>
- * Each conv is followed by batch norm + ReLU; the exporter folds every batch norm into its conv.
+ * Each conv is followed by batch norm + ReLU; the exporter folds every batch norm into its conv. A width w
+ * scales every layer's channels (w = 1 is the net above; compute grows about as w², parameters too); the
+ * model's input and output do not change, so the service reads any width.
  */
 final class CaptchaNet {
 
@@ -39,7 +41,10 @@ final class CaptchaNet {
 
 	final List<Layer> layers = new ArrayList<>();
 
-	CaptchaNet() {
+	private final double width;
+
+	CaptchaNet(double width) {
+		this.width = width;
 		convolution(16, new Shape(1, 1), new Shape(2, 2));
 		convolution(32, new Shape(1, 1), new Shape(2, 2));
 		convolution(64, new Shape(1, 1), new Shape(2, 1));
@@ -61,7 +66,7 @@ final class CaptchaNet {
 		Conv2d conv = Conv2d.builder()
 			.setKernelShape(kernel)
 			.optPadding(padding)
-			.setFilters(filters)
+			.setFilters((int) Math.round(filters * this.width))
 			.build();
 		BatchNorm norm = BatchNorm.builder().build();
 		this.block.add(conv).add(norm).add(Activation.reluBlock());

@@ -80,7 +80,7 @@ final class OnnxImport {
 		if (tensor == null || !Arrays.equals(tensor.getDimsList().stream().mapToLong(Long::longValue).toArray(),
 				expected.getShape())) {
 			throw new IllegalArgumentException("not a CaptchaNet export: " + name + " should be " + expected + ", is "
-					+ ((tensor == null) ? "missing" : tensor.getDimsList()));
+					+ ((tensor == null) ? "missing" : tensor.getDimsList()) + " (a model of another --width?)");
 		}
 		manager.create(floats(tensor), expected).copyTo(parameter.getArray());
 	}

@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import com.wf.captcha.base.Captcha;
 import org.meshguide.captcha.core.Vocabulary;
@@ -138,11 +139,14 @@ final class SyntheticGenerator implements CaptchaGenerator {
 	private final List<List<Font>> fonts = new ArrayList<>();
 
 	SyntheticGenerator(boolean math, boolean easyFonts) {
+		this(math, easyFonts, Stream.concat(Arrays.stream(SYSTEM_FONTS), Arrays.stream(DECORATIVE_FONTS)).toList());
+	}
+
+	/** With other installed font families than the training data's, for a machine without them (CI). */
+	SyntheticGenerator(boolean math, boolean easyFonts, List<String> families) {
 		this.math = math;
 		this.fonts.add(styled(Arrays.asList(LOGICAL_FONTS)));
 		Set<String> installed = Set.of(GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames());
-		List<String> families = new ArrayList<>(Arrays.asList(SYSTEM_FONTS));
-		families.addAll(Arrays.asList(DECORATIVE_FONTS));
 		for (String family : families) {
 			// Java would quietly draw a missing family in its default font, and the data would silently change
 			if (!installed.contains(family)) {

@@ -77,6 +77,8 @@ import org.meshguide.captcha.core.gen.Sample;
  *                   self-training): DIR's folders (pseudo-hutool-math, ...) can be given a share with --mix.
  *                   Their names do not start with the library's, so --exclude hutool keeps them: what it
  *                   leaves out is every image whose label came from hutool
+ * --width W         scales every layer's channels of {@link CaptchaNet} (default 1, the service's model;
+ *                   0.5 to 3); --resume wants the width the resumed model was trained with
  * </pre>
  * Data generation is seeded per block of {@value #BLOCK} samples, so the data set does not depend on the
  * number of threads.
@@ -125,6 +127,7 @@ public final class TrainCaptchaModel {
 		Path checkpoint = Path.of(options.getOrDefault("checkpoint", "target/checkpoint"));
 		float peakRate = Float.parseFloat(options.getOrDefault("rate", Float.toString(DEFAULT_PEAK_RATE)));
 		Path foreign = Path.of(options.getOrDefault("foreign", "target/foreign"));
+		double width = width(options.getOrDefault("width", "1"));
 		Map<String, RenderedGenerator> rendered = RenderedGenerator.in(foreign.resolve("train"));
 		Map<String, RenderedGenerator> renderedHeldOut = RenderedGenerator.in(foreign.resolve("held-out"));
 		if (options.containsKey("foreign") && rendered.isEmpty()) {
@@ -160,7 +163,7 @@ public final class TrainCaptchaModel {
 		Random random = new Random(seed);
 
 		Engine.getInstance().setRandomSeed((int) seed);
-		CaptchaNet net = new CaptchaNet();
+		CaptchaNet net = new CaptchaNet(width);
 		try (Model model = Model.newInstance("captcha")) {
 			model.setBlock(net.block);
 			long budgetNanos = budget.toNanos();
@@ -182,7 +185,7 @@ public final class TrainCaptchaModel {
 				}
 				else if (options.containsKey("resume")) {
 					Path resume = Path.of(options.get("resume"), "captcha.params");
-					resume(net, resume, trainer.getManager());
+					resume(net, width, resume, trainer.getManager());
 					log("resumed from %s: %s", resume, accuracy(trainer, validation));
 				}
 				trainStart[0] = System.nanoTime();
@@ -231,8 +234,8 @@ public final class TrainCaptchaModel {
 				metadata.put("version", options.getOrDefault("version", "ctc2-" + LocalDate.now() + "-s" + seed
 						+ (excluded.isEmpty() ? "" : "-no-" + excluded)));
 				metadata.put("training", String.format(Locale.ROOT,
-						"seed %d, %d samples, %d steps of %d, peak rate %s, %s, excluded '%s', mix '%s', pseudo-labelled '%s', resumed from '%s', DJL %s on %s",
-						seed, samples, step, BATCH, peakRate, trainingTime, excluded, options.getOrDefault("mix", ""),
+						"seed %d, width %s, %d samples, %d steps of %d, peak rate %s, %s, excluded '%s', mix '%s', pseudo-labelled '%s', resumed from '%s', DJL %s on %s",
+						seed, width, samples, step, BATCH, peakRate, trainingTime, excluded, options.getOrDefault("mix", ""),
 						options.getOrDefault("pseudo", ""), options.getOrDefault("resume", ""),
 						Engine.getDjlVersion(), Engine.getInstance().getEngineName()));
 				OnnxExport.write(net, metadata, out);
@@ -248,8 +251,8 @@ public final class TrainCaptchaModel {
 	 * trained block would put new arrays into its parameters while the trainer's parameter store kept training
 	 * the old ones (a resumed run then started from random weights and exported the loaded ones).
 	 */
-	private static void resume(CaptchaNet net, Path file, NDManager manager) throws IOException, MalformedModelException {
-		CaptchaNet saved = new CaptchaNet();
+	private static void resume(CaptchaNet net, double width, Path file, NDManager manager) throws IOException, MalformedModelException {
+		CaptchaNet saved = new CaptchaNet(width);
 		saved.block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH));
 		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
 			saved.block.loadParameters(manager, in);
@@ -257,6 +260,12 @@ public final class TrainCaptchaModel {
 		List<Parameter> from = saved.block.getParameters().values();
 		List<Parameter> to = net.block.getParameters().values();
 		for (int i = 0; i < to.size(); i++) {
+			Shape shape = from.get(i).getArray().getShape();
+			if (!shape.equals(to.get(i).getArray().getShape())) {
+				throw new IllegalArgumentException("--resume " + file.getParent() + ": its " + from.get(i).getName() + " is "
+						+ shape + ", a net of --width " + width + " has " + to.get(i).getArray().getShape()
+						+ " (give the --width it was trained with)");
+			}
 			from.get(i).getArray().copyTo(to.get(i).getArray());
 		}
 	}
@@ -334,7 +343,7 @@ public final class TrainCaptchaModel {
 		}
 	}
 
-	private static String decode(float[][] logits) {
+	static String decode(float[][] logits) {
 		float[] flat = new float[logits.length * logits[0].length];
 		for (int t = 0; t < logits.length; t++) {
 			for (int c = 0; c < logits[t].length; c++) {
@@ -419,7 +428,7 @@ public final class TrainCaptchaModel {
 		Map<String, String> options = new LinkedHashMap<>();
 		List<String> words = Args.words(args);
 		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
-				"resume", "checkpoint", "rate", "mix", "foreign", "pseudo");
+				"resume", "checkpoint", "rate", "mix", "foreign", "pseudo", "width");
 		for (int i = 0; i < words.size(); i++) {
 			String word = words.get(i);
 			if (word.isEmpty()) {
@@ -448,7 +457,7 @@ public final class TrainCaptchaModel {
 				continue;
 			}
 			String[] pair = override.split("=", 2);
-			double share = (pair.length == 2) ? parseShare(pair[1]) : Double.NaN;
+			double share = (pair.length == 2) ? parseNumber(pair[1]) : Double.NaN;
 			if (!known.contains(pair[0]) || !(share >= 0 && share <= 1)) {
 				throw new IllegalArgumentException("--mix wants GENERATOR=SHARE with a share in [0, 1] and a generator of "
 						+ known + "; got " + override + (rendered.isEmpty()
@@ -459,9 +468,17 @@ public final class TrainCaptchaModel {
 		return mix;
 	}
 
-	private static double parseShare(String share) {
+	static double width(String option) {
+		double width = parseNumber(option);
+		if (!(width >= 0.5 && width <= 3)) {
+			throw new IllegalArgumentException("--width wants a channel scale from 0.5 to 3 (1 is the service's model); got " + option);
+		}
+		return width;
+	}
+
+	private static double parseNumber(String number) {
 		try {
-			return Double.parseDouble(share);
+			return Double.parseDouble(number);
 		}
 		catch (NumberFormatException ex) {
 			return Double.NaN;

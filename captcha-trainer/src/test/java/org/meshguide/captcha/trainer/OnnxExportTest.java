@@ -16,15 +16,19 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.meshguide.captcha.core.Preprocessing;
 import org.meshguide.captcha.core.Vocabulary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The exporter writes the ONNX graph itself and folds every batch norm into its conv; the importer undoes the
  * folding. A net with batch norms far from the identity must compute the same logits in libtorch, in ONNX
- * Runtime from the exported file (what the service runs), and in libtorch again after the import.
+ * Runtime from the exported file (what the service runs), and in libtorch again after the import, at the
+ * service's width and at a wider one (--width).
  */
 class OnnxExportTest {
 
@@ -33,11 +37,12 @@ class OnnxExportTest {
 	@TempDir
 	Path folder;
 
-	@Test
-	void theExportComputesWhatTheNetComputesAndTheImportGetsTheNetBack() throws Exception {
+	@ParameterizedTest
+	@ValueSource(doubles = { 1, 1.5 })
+	void theExportComputesWhatTheNetComputesAndTheImportGetsTheNetBack(double width) throws Exception {
 		try (NDManager manager = NDManager.newBaseManager()) {
 			Shape input = new Shape(BATCH, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH);
-			CaptchaNet net = new CaptchaNet();
+			CaptchaNet net = new CaptchaNet(width);
 			net.block.initialize(manager, DataType.FLOAT32, input);
 			Random random = new Random(20251127);
 			for (CaptchaNet.Layer layer : net.layers) {
@@ -63,12 +68,30 @@ class OnnxExportTest {
 			assertThat(scale).as("logits large enough to tell a wrong fold from rounding").isGreaterThan(1);
 			assertThat(maxDifference(trained, exported)).isLessThan(1e-4f * scale);
 
-			CaptchaNet imported = new CaptchaNet();
+			CaptchaNet imported = new CaptchaNet(width);
 			imported.block.initialize(manager, DataType.FLOAT32, input);
 			String version = OnnxImport.read(imported, file, images, manager);
 
 			assertThat(version).isEqualTo("export-test");
 			assertThat(maxDifference(trained, logits(imported, images, manager))).isLessThan(1e-4f * scale);
+		}
+	}
+
+	@Test
+	void importingAModelOfAnotherWidthIsRefusedWithTheReason() throws Exception {
+		try (NDManager manager = NDManager.newBaseManager()) {
+			Shape input = new Shape(1, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH);
+			CaptchaNet wide = new CaptchaNet(1.5);
+			wide.block.initialize(manager, DataType.FLOAT32, input);
+			Path file = this.folder.resolve("wide.onnx");
+			OnnxExport.write(wide, Map.of("version", "wide", "vocabulary", Vocabulary.CHARS), file);
+			CaptchaNet narrow = new CaptchaNet(1);
+			narrow.block.initialize(manager, DataType.FLOAT32, input);
+			NDArray images = manager.zeros(input);
+
+			assertThatIllegalArgumentException().isThrownBy(() -> OnnxImport.read(narrow, file, images, manager))
+				.withMessageContaining("layer0.weight should be (16, 1, 3, 3), is [24, 1, 3, 3]")
+				.withMessageContaining("another --width");
 		}
 	}
 

@@ -57,4 +57,14 @@ class TrainCaptchaModelTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> TrainCaptchaModel.options(new String[] { "hutool" }));
 	}
 
+	@Test
+	void widthIsAChannelScaleFromAHalfToThree() {
+		assertThat(TrainCaptchaModel.width("1.5")).isEqualTo(1.5);
+		assertThat(TrainCaptchaModel.width("0.5")).isEqualTo(0.5);
+		assertThatIllegalArgumentException().isThrownBy(() -> TrainCaptchaModel.width("0.4"))
+			.withMessage("--width wants a channel scale from 0.5 to 3 (1 is the service's model); got 0.4");
+		assertThatIllegalArgumentException().isThrownBy(() -> TrainCaptchaModel.width("3.5"));
+		assertThatIllegalArgumentException().isThrownBy(() -> TrainCaptchaModel.width("wide"));
+	}
+
 }
