@@ -1,11 +1,16 @@
 package org.meshguide.captcha.trainer;
 
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -96,6 +101,19 @@ final class OnnxExport {
 	}
 
 	/** conv(x) then batch norm, as one conv: w' = w·γ/σ, b' = (b − μ)·γ/σ + β per output channel. */
+	/**
+	 * What an exported model in {@code session} computes for {@code images} (row-major 48 × 160 ink images, one
+	 * after the other), as the service runs it: logits [N, T, classes].
+	 */
+	static float[][][] logits(OrtSession session, float[] images) throws OrtException {
+		long count = images.length / (Preprocessing.HEIGHT * Preprocessing.WIDTH);
+		try (OnnxTensor input = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(images),
+				new long[] { count, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH });
+				OrtSession.Result result = session.run(Map.of("image", input))) {
+			return (float[][][]) result.get(0).getValue();
+		}
+	}
+
 	private static float[][] fold(CaptchaNet.Layer layer) {
 		float[] weight = layer.conv().getParameters().get("weight").getArray().toFloatArray();
 		NDArray biasArray = layer.conv().getParameters().get("bias").getArray();

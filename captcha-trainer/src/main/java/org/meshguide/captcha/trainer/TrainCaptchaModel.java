@@ -6,7 +6,6 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +38,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.meshguide.captcha.core.Preprocessing;
@@ -306,32 +304,27 @@ public final class TrainCaptchaModel {
 
 	/** The ONNX graph in {@code file} must compute what the trained block computes, to float rounding. */
 	private static void verify(Trainer trainer, Path file, Map<String, Data> validation, String what) throws Exception {
-		OrtEnvironment environment = OrtEnvironment.getEnvironment();
 		float maxDifference = 0;
 		int disagreements = 0;
 		int compared = 0;
-		try (OrtSession session = environment.createSession(file.toString(), new OrtSession.SessionOptions())) {
+		try (OrtSession session = OrtEnvironment.getEnvironment().createSession(file.toString(), new OrtSession.SessionOptions())) {
 			for (Data data : validation.values()) {
 				int[] indices = range(0, BATCH);
 				try (NDManager batch = trainer.getManager().newSubManager()) {
 					NDArray images = data.images(batch, indices);
 					float[] djl = trainer.evaluate(new NDList(images)).singletonOrThrow().toFloatArray();
-					try (OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(images.toFloatArray()),
-							new long[] { BATCH, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH });
-							OrtSession.Result result = session.run(Map.of("image", input))) {
-						float[][][] onnx = (float[][][]) result.get(0).getValue();
-						for (int i = 0; i < BATCH; i++) {
-							for (int t = 0; t < CaptchaNet.STEPS; t++) {
-								for (int c = 0; c < Vocabulary.classes(); c++) {
-									float expected = djl[(i * Vocabulary.classes() + c) * CaptchaNet.STEPS + t];
-									maxDifference = Math.max(maxDifference, Math.abs(expected - onnx[i][t][c]));
-								}
+					float[][][] onnx = OnnxExport.logits(session, images.toFloatArray());
+					for (int i = 0; i < BATCH; i++) {
+						for (int t = 0; t < CaptchaNet.STEPS; t++) {
+							for (int c = 0; c < Vocabulary.classes(); c++) {
+								float expected = djl[(i * Vocabulary.classes() + c) * CaptchaNet.STEPS + t];
+								maxDifference = Math.max(maxDifference, Math.abs(expected - onnx[i][t][c]));
 							}
-							if (!Ctc.decode(djl, Vocabulary.classes(), CaptchaNet.STEPS, i).equals(decode(onnx[i]))) {
-								disagreements++;
-							}
-							compared++;
 						}
+						if (!Ctc.decode(djl, Vocabulary.classes(), CaptchaNet.STEPS, i).equals(decode(onnx[i]))) {
+							disagreements++;
+						}
+						compared++;
 					}
 				}
 			}

@@ -1,6 +1,5 @@
 package org.meshguide.captcha.trainer;
 
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
@@ -11,7 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.Test;
@@ -110,15 +108,10 @@ class OnnxExportTest {
 	}
 
 	private static float[] onnxRuntime(Path file, float[] pixels) throws Exception {
-		OrtEnvironment environment = OrtEnvironment.getEnvironment();
-		try (OrtSession session = environment.createSession(file.toString(), new OrtSession.SessionOptions());
-				OnnxTensor image = OnnxTensor.createTensor(environment, FloatBuffer.wrap(pixels),
-						new long[] { BATCH, 1, Preprocessing.HEIGHT, Preprocessing.WIDTH });
-				OrtSession.Result result = session.run(Map.of("image", image))) {
-			float[][][] logits = (float[][][]) result.get(0).getValue();
+		try (OrtSession session = OrtEnvironment.getEnvironment().createSession(file.toString(), new OrtSession.SessionOptions())) {
 			float[] flat = new float[BATCH * CaptchaNet.STEPS * Vocabulary.classes()];
 			int i = 0;
-			for (float[][] sample : logits) {
+			for (float[][] sample : OnnxExport.logits(session, pixels)) {
 				for (float[] column : sample) {
 					for (float value : column) {
 						flat[i++] = value;

@@ -1,14 +1,11 @@
 package org.meshguide.captcha.trainer;
 
 import java.awt.image.BufferedImage;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.Test;
@@ -96,15 +93,12 @@ class SyntheticGeneratorTest {
 	/** How many the service's model reads with the label's expression. */
 	private static int readCorrectly(List<Sample> samples) throws Exception {
 		int size = Preprocessing.HEIGHT * Preprocessing.WIDTH;
-		FloatBuffer images = FloatBuffer.allocate(samples.size() * size);
-		samples.forEach((sample) -> images.put(Preprocessing.ink(sample.image())));
-		images.flip();
-		OrtEnvironment environment = OrtEnvironment.getEnvironment();
-		try (OrtSession session = environment.createSession(SERVICE_MODEL.toString(), new OrtSession.SessionOptions());
-				OnnxTensor input = OnnxTensor.createTensor(environment, images,
-						new long[] { samples.size(), 1, Preprocessing.HEIGHT, Preprocessing.WIDTH });
-				OrtSession.Result result = session.run(Map.of("image", input))) {
-			float[][][] logits = (float[][][]) result.get(0).getValue();
+		float[] images = new float[samples.size() * size];
+		for (int i = 0; i < samples.size(); i++) {
+			System.arraycopy(Preprocessing.ink(samples.get(i).image()), 0, images, i * size, size);
+		}
+		try (OrtSession session = OrtEnvironment.getEnvironment().createSession(SERVICE_MODEL.toString(), new OrtSession.SessionOptions())) {
+			float[][][] logits = OnnxExport.logits(session, images);
 			int correct = 0;
 			for (int i = 0; i < samples.size(); i++) {
 				if (BenchCaptchaService.sameExpression(TrainCaptchaModel.decode(logits[i]), samples.get(i).label())) {
