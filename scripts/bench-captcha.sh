@@ -2,7 +2,8 @@
 # Benchmarks captcha-service as a client sees it, and writes what it measured to .run/bench-captcha/:
 #   - full-string accuracy per captcha library (the four the model trains on and four it never saw) on
 #     fresh captchas (a seed training and tests never use), uploaded one by one over HTTP, with the latency
-#     of each request (p50/p99)
+#     of each request (p50/p99), the first misreadings of each library and the commonest kinds of edit
+#     among them (a character missed, one read that is not there, one read as another)
 #   - easy-captcha's arithmetic captchas font by font (200 per font): one of its ten fonts has no glyphs
 #     for + - =, which caps what any reader can get on the mix of all ten
 #   - the service's resident memory (RSS) after the run, and the size of its jar

@@ -24,7 +24,8 @@ import org.meshguide.captcha.core.gen.Sample;
  * right whatever became of the "=?" after it and whichever of × x * it read for a multiplication (the answer
  * is then right), the latency of each request, and the share of requests that took the service's second look
  * (answers with more than one view). A division by zero read right (HTTP 422) counts as read.
- * Appends a Markdown table to --out, and the first misreadings of each generator (what to work on next).
+ * Appends a Markdown table to --out, the first misreadings of each generator and the commonest kinds of edit
+ * among them ({@link Misreadings}): what to work on next.
  * <pre>
  * --url URL            the service (default http://127.0.0.1:8080)
  * --count N            captchas per generator (default 1000)
@@ -41,6 +42,8 @@ public final class BenchCaptchaService {
 	private static final int WARMUP = 50;
 
 	private static final int MISREAD_EXAMPLES = 8;
+
+	private static final int KINDS = 8;
 
 	private BenchCaptchaService() {
 	}
@@ -82,6 +85,7 @@ public final class BenchCaptchaService {
 		List<Double> all = new ArrayList<>();
 		List<Double> inService = new ArrayList<>();
 		StringBuilder misread = new StringBuilder();
+		StringBuilder kindsOfError = new StringBuilder();
 		for (CaptchaGenerator generator : generators) {
 			String profile = CaptchaClient.profile(generator.name());
 			Random random = new Random(seed);
@@ -90,6 +94,7 @@ public final class BenchCaptchaService {
 			int secondLooks = 0;
 			List<Double> latencies = new ArrayList<>(count);
 			List<String> examples = new ArrayList<>();
+			Misreadings kinds = new Misreadings();
 			for (int i = 0; i < count; i++) {
 				// a rendered set is finite: each file once rather than some twice and some never
 				Sample sample = (generator instanceof RenderedGenerator files) ? files.sample(i % files.size())
@@ -115,6 +120,12 @@ public final class BenchCaptchaService {
 				else if (examples.size() < MISREAD_EXAMPLES) {
 					examples.add("`" + sample.label() + "` → `" + reading + "`");
 				}
+				if (answered && profile.equals("math") && !sameExpression(reading, sample.label())) {
+					kinds.add(withoutEnding(sample.label()), withoutEnding(reading));
+				}
+				else if (answered && !profile.equals("math")) {
+					kinds.add(sample.label(), reading);
+				}
 			}
 			all.addAll(latencies);
 			String expression = profile.equals("math")
@@ -126,6 +137,7 @@ public final class BenchCaptchaService {
 			table.append(row);
 			misread.append(String.format(Locale.ROOT, "- %s %s: %s%n", label, generator.name(),
 					examples.isEmpty() ? "none" : String.join(", ", examples)));
+			kindsOfError.append(String.format(Locale.ROOT, "- %s %s: %s%n", label, generator.name(), kinds.summary(KINDS)));
 		}
 		table.append(String.format(Locale.ROOT,
 				"%nAll %d requests: p50 %.1f ms, p99 %.1f ms through HTTP (one client, sequential, PNG); inside the service"
@@ -133,6 +145,9 @@ public final class BenchCaptchaService {
 				all.size(), percentile(all, 50), percentile(all, 99), percentile(inService, 50), percentile(inService, 99)));
 		table.append(String.format(Locale.ROOT, "%nThe first misreadings (expression wrong) of each generator:%n%n"))
 			.append(misread);
+		table.append(String.format(Locale.ROOT,
+				"%nThe commonest kinds of edit in the misreadings (arithmetic: expression wrong, the \"=?\" ending left out):%n%n"))
+			.append(kindsOfError);
 		System.out.print(table);
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		Files.writeString(out, table, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -147,7 +162,11 @@ public final class BenchCaptchaService {
 	}
 
 	private static String expression(String text) {
-		return text.replaceFirst("[=?]+$", "").replaceAll("[×x*]", "×");
+		return withoutEnding(text).replaceAll("[×x*]", "×");
+	}
+
+	private static String withoutEnding(String text) {
+		return text.replaceFirst("[=?]+$", "");
 	}
 
 	/** The nearest-rank percentile: the smallest value with at least {@code percent} % of the values at or below it. */
