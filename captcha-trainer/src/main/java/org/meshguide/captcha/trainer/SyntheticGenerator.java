@@ -39,8 +39,8 @@ import org.meshguide.captcha.core.gen.Texts;
  * overlapping to widely spaced, rotated, filled, hollow, thickened, with a drop shadow, knocked out of a box
  * or disc, made of dots or rimmed, lines, curves,
  * dots, waves along either axis, shears that bend or slant the whole line, lenses, text running off the
- * edge, every arithmetic notation; one in four crowded and stretched to fill the image with ghost outlines.
- * Entirely seeded. This is what teaches
+ * right, top or bottom edge, every arithmetic notation; one in four crowded and stretched to fill the image
+ * with ghost outlines. Entirely seeded. This is what teaches
  * the model what a captcha is rather than what one library's captchas look like: the
  * leave-one-generator-out figure in docs/13-captcha-service.md measures how well that works. Leaving
  * easy-captcha out also leaves its fonts out of here.
@@ -325,6 +325,12 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		boolean oneFont = random.nextBoolean();
 		Font base = anyFont(random);
 		float size = height * (0.4f + 0.55f * random.nextFloat());
+		// one text in six places its characters at random heights without measuring them, as libraries that do
+		// not measure their font draw them: large, and some run off the top or bottom edge; the label keeps them
+		boolean offEdge = random.nextInt(6) == 0;
+		if (offEdge) {
+			size = Math.max(size, height * (0.6f + 0.2f * random.nextFloat()));
+		}
 		// spread: one slot per character across the whole width (hutool, easy-captcha); otherwise a run of
 		// text anywhere, from overlapping to widely spaced
 		boolean spread = random.nextInt(3) == 0;
@@ -378,6 +384,12 @@ final class SyntheticGenerator implements CaptchaGenerator {
 			font = font.deriveFont(size * (0.85f + 0.3f * random.nextFloat()));
 			Color colour = oneColour ? fixed : textColour(random, dark);
 			float baseline = height * 0.5f + size * 0.35f + (random.nextFloat() - 0.5f) * height * 0.25f;
+			if (offEdge && Character.isLetterOrDigit(c) && random.nextBoolean()) {
+				// up to 40 % of a digit's height (about 0.72 of the font size) beyond the edge; not an operator,
+				// which sits so near the baseline that running off the bottom would hide it whole
+				float cut = size * 0.72f * 0.4f * random.nextFloat();
+				baseline = random.nextBoolean() ? size * 0.72f - cut : height + cut;
+			}
 			double angle = Math.toRadians((random.nextDouble() - 0.5) * 50);
 			GlyphVector glyph = font.createGlyphVector(g.getFontRenderContext(), String.valueOf(c));
 			float charWidth = glyph.getGlyphMetrics(0).getAdvance();

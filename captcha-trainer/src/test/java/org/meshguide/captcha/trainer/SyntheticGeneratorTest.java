@@ -56,9 +56,10 @@ class SyntheticGeneratorTest {
 	 * The service's model learnt to read these captchas (in more fonts): if it reads many, the images show their
 	 * labels. Most of them are meant to be hard and some to be beyond reading (text run off the edge, crowded
 	 * glyphs under heavy clutter), so the model gets the expression (the benchmark's "answer right" rule) of
-	 * 287 of these 1000 (28.7 %, best-path decoding; standard error 1.4 points). The threshold, 24 %, is 3.3
-	 * standard errors under that and as far above what a generator whose labels say 7 wherever it drew a 1
-	 * scores (19.6 %, tried): a generator that draws something other than its label fails.
+	 * 292 of these 1000 (29.2 %, best-path decoding; 29.1 % where only fonts-dejavu-core is installed, as in CI;
+	 * standard error 1.4 points). The seed is fixed, so the figure moves only when the generator does. The
+	 * threshold, 26 %, is 2.2 standard errors under it and 2.7 above what a generator whose labels say 7
+	 * wherever it drew a 1 scores (22.4 %, tried): a generator that draws something other than its label fails.
 	 */
 	@Test
 	void theServicesModelReadsTheExpressionOfManyOfThem() throws Exception {
@@ -66,7 +67,7 @@ class SyntheticGeneratorTest {
 
 		double read = (double) readCorrectly(samples) / samples.size();
 
-		assertThat(read).isGreaterThan(0.24);
+		assertThat(read).isGreaterThan(0.26);
 	}
 
 	@Test
