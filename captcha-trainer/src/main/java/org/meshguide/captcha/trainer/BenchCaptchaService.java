@@ -88,6 +88,7 @@ public final class BenchCaptchaService {
 		StringBuilder kindsOfError = new StringBuilder();
 		for (CaptchaGenerator generator : generators) {
 			String profile = CaptchaClient.profile(generator.name());
+			boolean math = profile.equals("math");
 			Random random = new Random(seed);
 			int correct = 0;
 			int expressionRight = 0;
@@ -120,15 +121,12 @@ public final class BenchCaptchaService {
 				else if (examples.size() < MISREAD_EXAMPLES) {
 					examples.add("`" + sample.label() + "` → `" + reading + "`");
 				}
-				if (answered && profile.equals("math") && !sameExpression(reading, sample.label())) {
-					kinds.add(withoutEnding(sample.label()), withoutEnding(reading));
-				}
-				else if (answered && !profile.equals("math")) {
-					kinds.add(sample.label(), reading);
+				if (answered && !(math && sameExpression(reading, sample.label()))) {
+					kinds.add(math ? withoutEnding(sample.label()) : sample.label(), math ? withoutEnding(reading) : reading);
 				}
 			}
 			all.addAll(latencies);
-			String expression = profile.equals("math")
+			String expression = math
 					? String.format(Locale.ROOT, "%.1f %%", 100.0 * expressionRight / count) : "—";
 			String row = String.format(Locale.ROOT, "| %s | %s | %d | %.1f %% | %s | %.1f | %.1f | %.1f %% |%n", label,
 					generator.name(), count, 100.0 * correct / count, expression, percentile(latencies, 50),

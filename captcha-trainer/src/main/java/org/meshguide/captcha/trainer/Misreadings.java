@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * What a model gets wrong, counted by kind rather than shown by example: each misreading is aligned with its
- * label and each edit tallied: a character missed, one read that is not there, one read as another. A handful of kinds covering most edits says what to work on; many small ones say
- * no single lever will do.
+ * label and each edit tallied: a character missed, one read that is not there, one read as another. A handful
+ * of kinds covering most edits says what to work on; many small ones say no single lever will do.
  */
 final class Misreadings {
 
@@ -41,7 +41,7 @@ final class Misreadings {
 		for (int i = 0; i <= label.length(); i++) {
 			for (int j = 0; j <= reading.length(); j++) {
 				cost[i][j] = (i == 0) ? j : (j == 0) ? i
-						: Math.min(cost[i - 1][j - 1] + (label.charAt(i - 1) == reading.charAt(j - 1) ? 0 : 2),
+						: Math.min(cost[i - 1][j - 1] + substitution(label.charAt(i - 1), reading.charAt(j - 1)),
 								Math.min(cost[i - 1][j], cost[i][j - 1]) + 1);
 			}
 		}
@@ -49,7 +49,7 @@ final class Misreadings {
 		int i = label.length();
 		int j = reading.length();
 		while (i > 0 || j > 0) {
-			if (i > 0 && j > 0 && cost[i][j] == cost[i - 1][j - 1] + (label.charAt(i - 1) == reading.charAt(j - 1) ? 0 : 2)) {
+			if (i > 0 && j > 0 && cost[i][j] == cost[i - 1][j - 1] + substitution(label.charAt(i - 1), reading.charAt(j - 1))) {
 				if (label.charAt(i - 1) != reading.charAt(j - 1)) {
 					edits.add(0, "`" + label.charAt(i - 1) + "` read as `" + reading.charAt(j - 1) + "`");
 				}
@@ -66,6 +66,11 @@ final class Misreadings {
 			}
 		}
 		return edits;
+	}
+
+	/** A match costs nothing; a misread character as much as a missed plus an extra one. */
+	private static int substitution(char labelled, char read) {
+		return (labelled == read) ? 0 : 2;
 	}
 
 	/** One line: how many readings were wrong, by how many edits, and the commonest kinds with their counts. */

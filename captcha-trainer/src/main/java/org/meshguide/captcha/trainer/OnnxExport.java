@@ -100,7 +100,6 @@ final class OnnxExport {
 		Files.write(file, model.build().toByteArray());
 	}
 
-	/** conv(x) then batch norm, as one conv: w' = w·γ/σ, b' = (b − μ)·γ/σ + β per output channel. */
 	/**
 	 * What an exported model in {@code session} computes for {@code images} (row-major 48 × 160 ink images, one
 	 * after the other), as the service runs it: logits [N, T, classes].
@@ -114,6 +113,7 @@ final class OnnxExport {
 		}
 	}
 
+	/** conv(x) then batch norm, as one conv: w' = w·γ/σ, b' = (b − μ)·γ/σ + β per output channel. */
 	private static float[][] fold(CaptchaNet.Layer layer) {
 		float[] weight = layer.conv().getParameters().get("weight").getArray().toFloatArray();
 		NDArray biasArray = layer.conv().getParameters().get("bias").getArray();

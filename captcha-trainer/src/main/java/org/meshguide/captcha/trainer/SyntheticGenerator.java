@@ -387,8 +387,9 @@ final class SyntheticGenerator implements CaptchaGenerator {
 			if (offEdge && Character.isLetterOrDigit(c) && random.nextBoolean()) {
 				// up to 40 % of a digit's height (about 0.72 of the font size) beyond the edge; not an operator,
 				// which sits so near the baseline that running off the bottom would hide it whole
-				float cut = size * 0.72f * 0.4f * random.nextFloat();
-				baseline = random.nextBoolean() ? size * 0.72f - cut : height + cut;
+				float digitHeight = size * 0.72f;
+				float cut = digitHeight * 0.4f * random.nextFloat();
+				baseline = random.nextBoolean() ? digitHeight - cut : height + cut;
 			}
 			double angle = Math.toRadians((random.nextDouble() - 0.5) * 50);
 			GlyphVector glyph = font.createGlyphVector(g.getFontRenderContext(), String.valueOf(c));

@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MisreadingsTest {
 
 	@Test
-	void aMisreadingIsTheFewestEditsFromItsLabel() {
+	void aMisreadingIsAlignedWithItsLabelMatchingAsManyCharactersAsPossible() {
 		assertThat(Misreadings.edits("75-96", "15-96")).containsExactly("`7` read as `1`");
 		assertThat(Misreadings.edits("38*11", "38*1")).containsExactly("`1` missed");
-		assertThat(Misreadings.edits("17+58", "171+8")).as("one extra, one missed, rather than three misread")
+		assertThat(Misreadings.edits("17+58", "171+8")).as("one extra, one missed, rather than two misread")
 			.containsExactly("extra `1`", "`5` missed");
 		assertThat(Misreadings.edits("93-46", "9346")).containsExactly("`-` missed");
 		assertThat(Misreadings.edits("3+4", "")).containsExactly("`3` missed", "`+` missed", "`4` missed");
