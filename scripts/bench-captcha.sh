@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks captcha-service as a client sees it, and writes what it measured to .run/bench-captcha/:
+# Benchmarks captcha-service as a client sees it, and writes what it measured to .run/bench-captcha/ (--out):
 #   - full-string accuracy per captcha library (the four the model trains on and four it never saw) on
-#     fresh captchas (a seed training and tests never use), uploaded one by one over HTTP, with the latency
+#     held-out captchas (a seed training and tests never use), uploaded one by one over HTTP, with the latency
 #     of each request (p50/p99), the first misreadings of each library and the commonest kinds of edit
 #     among them (a character missed, one read that is not there, one read as another)
 #   - easy-captcha's arithmetic captchas font by font (200 per font): one of its ten fonts has no glyphs
@@ -9,7 +9,13 @@
 #   - the service's resident memory (RSS) after the run, and the size of its jar
 #   - leave-one-generator-out: with --logo MODEL:LIBRARY, a second instance serves MODEL (trained with
 #     --exclude LIBRARY, or any model) and is measured on LIBRARY's captchas only (hutool's also kind by kind
-#     and easy-captcha's font by font, 200 each)
+#     and easy-captcha's font by font, 200 each); --logo MODEL,MODEL,...:LIBRARY serves the models as one
+#     ensemble (captcha.model with several files: each reads every image and their readings vote)
+#   - every captcha is drawn once per generator, seed and count into captcha-trainer/target/held-out and read
+#     from there by later runs, so every model (in this run or a later one) reads the same images: hutool's
+#     own randomness has no seed, and two models measured on two draws differ by the draw as well. Every
+#     reading goes to .run/bench-captcha/readings.tsv; scripts/compare-readings.py compares models on it
+#     captcha by captcha. --seed N draws (and keeps) another set.
 #   - with --baseline MODEL, a second instance serves MODEL (the previous service model) on every library and
 #     font with the same seeds, so a new model is compared with the one it replaces in the same run
 #   - with --baseline-args "ARGS", the baseline instance gets these extra service arguments: with the committed
@@ -23,7 +29,7 @@
 #                            [--logo captcha-trainer/target/runs/captcha-no-kaptcha.onnx:kaptcha]...
 #                            [--logo-only]   (only the leave-one-generator-out models, not the committed one)
 #                            [--baseline-args "--captcha.second-look-below=0"] [--service-args "..."]
-#                            [--foreign]
+#                            [--foreign] [--seed 7001] [--out .run/bench-captcha]
 #
 # Needs the trainer's classpath (Maven profile "train"): the first run downloads DJL and libtorch (~150 MB).
 # Everything runs at nice 19 with one inference thread, so it can share a machine with other work.
@@ -41,6 +47,8 @@ BASELINE=""
 BASELINE_ARGS=()
 SERVICE_ARGS=()
 FOREIGN=()
+SEED=7001
+OUT="$ROOT/.run/bench-captcha"
 while (($#)); do
   case $1 in
     --count) COUNT=$2; shift ;;
@@ -50,16 +58,20 @@ while (($#)); do
     --baseline-args) read -ra BASELINE_ARGS <<<"$2"; shift ;;
     --service-args) read -ra SERVICE_ARGS <<<"$2"; shift ;;
     --foreign) FOREIGN=(--foreign "$ROOT/captcha-trainer/target/foreign/held-out") ;;
+    --seed) SEED=$2; shift ;;
+    --out) OUT=$2; shift ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
   shift
 done
 
-OUT="$ROOT/.run/bench-captcha"
-RUN="$OUT/run"
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+RUN="$OUT/run"
 RESULTS="$OUT/results.md"
+READINGS="$OUT/readings.tsv"
 : >"$RESULTS"
+: >"$READINGS"
 trap 'stop_processes "$RUN"' EXIT
 
 step "Building captcha-service and the benchmark client"
@@ -78,7 +90,8 @@ serve() {
 
 bench() {
   (cd "$ROOT" && nice -n 19 mvn -B -q -ntp -Ptrain -pl captcha-trainer exec:exec@bench \
-    -Dbench.args="--out $RESULTS --count $COUNT ${FOREIGN[*]} $*") 2>&1 | grep -v '^\[INFO\]' || die "benchmark client failed"
+    -Dbench.args="--out $RESULTS --readings $READINGS --held-out $ROOT/captcha-trainer/target/held-out --seed $SEED \
+      --count $COUNT ${FOREIGN[*]} $*") 2>&1 | grep -v '^\[INFO\]' || die "benchmark client failed"
 }
 
 fonts=(actionj epilog fresnel headache lexo prefix progbot ransom robot scandal)
@@ -126,13 +139,20 @@ if [[ -n $BASELINE ]]; then
 fi
 
 for entry in "${LOGO[@]}"; do
-  model=${entry%%:*}
+  models=${entry%:*}
   library=${entry##*:}
-  [[ -f $model ]] || die "no model $model (train it with --exclude $library, see docs/13-captcha-service.md)"
-  step "$model on $library only (leave-one-generator-out, or a library the model never saw)"
-  serve captcha-logo 18091 --captcha.model="$(captcha_model_url "$model")"
+  urls=()
+  names=()
+  IFS=, read -ra files <<<"$models"
+  for model in "${files[@]}"; do
+    [[ -f $model ]] || die "no model $model (train it with --exclude $library, see docs/13-captcha-service.md)"
+    urls+=("$(captcha_model_url "$model")")
+    names+=("$(basename "$model" .onnx)")
+  done
+  step "$models on $library only (leave-one-generator-out, or a library the model never saw)"
+  serve captcha-logo 18091 --captcha.model="$(IFS=,; echo "${urls[*]}")"
   # named by file, so that two models left without the same library (an old one as the baseline) tell apart
-  label=$(label "$(basename "$model" .onnx)")
+  label=$(label "$(IFS=+; echo "${names[*]}")")
   bench --url http://127.0.0.1:18091 --label "$label" --generators "$library-math,$library-text"
   if [[ $library == hutool ]]; then
     # hutool draws three kinds of captcha; which of them a model that never saw hutool fails on says what to add

@@ -10,6 +10,9 @@
 #      captchas (--images). The same model reading its own labels again must keep every image, with the
 #      same text, and count none wrong.
 #   3. its argument errors stop it before anything starts, naming the problem
+#   4. scripts/bench-captcha.sh with an ensemble, end to end: the shipped model alone and twice over as one
+#      ensemble read the same kept kaptcha captchas; scripts/compare-readings.py must find them reading
+#      every captcha alike (none read by only one of them)
 #
 #   scripts/verify-trainer.sh        the last line is "N passed, N failed"
 set -uo pipefail
@@ -89,5 +92,22 @@ check "--images and --library" refuses "not both" --model "$MODEL" --images "$PS
 check "--images where its labels would go" refuses "that folder is emptied first" --model "$MODEL" \
   --images "$PSEUDO/pseudo-relabelled" --profile math --name relabelled --out "$PSEUDO"
 check "an unknown argument" refuses "unknown argument --libary" --model "$MODEL" --libary hutool
+
+step "Benchmarking an ensemble against its one member (log: $LOGS/bench.log)"
+BENCH="$LOGS/bench"
+bench_run() {
+  bash "$ROOT/scripts/bench-captcha.sh" --count 30 --logo-only --logo "$MODEL:kaptcha" --logo "$MODEL,$MODEL:kaptcha" \
+    --out "$BENCH" >"$LOGS/bench.log" 2>&1 || { tail -n 30 "$LOGS/bench.log"; return 1; }
+}
+check "bench-captcha.sh --logo MODEL,MODEL:kaptcha runs" bench_run
+alike() {
+  local table
+  table=$(python3 "$ROOT/scripts/compare-readings.py" "$BENCH/readings.tsv") || return 1
+  echo "$table" >"$LOGS/compare.md"
+  # kaptcha-math and kaptcha-text, 30 each: the ensemble row says 0 read only by it, 0 only by the model
+  (($(grep -cE '^\| captcha\+captcha \| [0-9]+ \([0-9.]+ %\) \| 0 \| 0 \| 1 \|$' <<<"$table") == 2)) \
+    && grep -F "kaptcha-math: 30 captchas read by all 2 models" <<<"$table"
+}
+check "the ensemble of a model with itself reads every captcha as the model does" alike
 
 checks_summary

@@ -2,6 +2,8 @@ package org.meshguide.captcha;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -12,60 +14,80 @@ import ai.onnxruntime.OrtSession;
 import org.meshguide.captcha.core.Preprocessing;
 import org.meshguide.captcha.core.Vocabulary;
 
+import org.springframework.core.io.Resource;
+
 /**
- * The trained model in ONNX Runtime: one session for the life of the process (sessions are thread-safe).
- * Refuses, at startup, a model whose vocabulary is not the one this build decodes with.
+ * The trained model in ONNX Runtime: one session for the life of the process (sessions are thread-safe). Or
+ * several, an ensemble: {@code captcha.model} lists more than one file, every member reads every image and
+ * {@link CaptchaReader} lets their readings vote. Refuses, at startup, a model whose vocabulary is not the one
+ * this build decodes with.
  */
 final class CaptchaModel implements AutoCloseable {
 
 	private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
 
-	private final OrtSession session;
+	private final List<OrtSession> members = new ArrayList<>();
 
 	private final String version;
 
 	CaptchaModel(CaptchaProperties properties) throws IOException, OrtException {
+		List<String> versions = new ArrayList<>();
 		try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
 			options.setIntraOpNumThreads(properties.inferenceThreads());
 			options.setInterOpNumThreads(1);
-			this.session = this.environment.createSession(properties.model().getContentAsByteArray(), options);
+			for (Resource model : properties.model()) {
+				OrtSession member = this.environment.createSession(model.getContentAsByteArray(), options);
+				this.members.add(member);
+				Map<String, String> metadata = member.getMetadata().getCustomMetadata();
+				if (!Vocabulary.CHARS.equals(metadata.get("vocabulary"))) {
+					throw new IllegalStateException(model + " was trained on vocabulary '" + metadata.get("vocabulary")
+							+ "', this build decodes '" + Vocabulary.CHARS + "'");
+				}
+				versions.add(metadata.getOrDefault("version", "unknown"));
+			}
 		}
-		Map<String, String> metadata = this.session.getMetadata().getCustomMetadata();
-		if (!Vocabulary.CHARS.equals(metadata.get("vocabulary"))) {
-			this.session.close();
-			throw new IllegalStateException(properties.model() + " was trained on vocabulary '"
-					+ metadata.get("vocabulary") + "', this build decodes '" + Vocabulary.CHARS + "'");
+		catch (IOException | OrtException | RuntimeException ex) {
+			// the members already open hold native memory a failed startup would otherwise leave behind
+			close();
+			throw ex;
 		}
-		this.version = metadata.getOrDefault("version", "unknown");
+		this.version = String.join("+", versions);
 	}
 
+	/** The model's version, or its members' joined by {@code +}. */
 	String version() {
 		return this.version;
 	}
 
 	/**
 	 * @param ink one image from {@link Preprocessing#ink}
-	 * @return logits per column and class, [T][classes]
+	 * @return per member, logits per column and class, [member][T][classes]
 	 */
-	float[][] logits(float[] ink) {
-		return logits(List.of(ink))[0];
+	float[][][] logits(float[] ink) {
+		return Arrays.stream(logits(List.of(ink))).map((member) -> member[0]).toArray(float[][][]::new);
 	}
 
 	/**
-	 * One run for several inputs: the model's batch dimension is free, and one run of N costs less than N runs.
+	 * One run per member for several inputs: the model's batch dimension is free, and one run of N costs less
+	 * than N runs.
 	 *
 	 * @param inks images from {@link Preprocessing#ink}
-	 * @return per image, logits per column and class, [image][T][classes]
+	 * @return per member and image, logits per column and class, [member][image][T][classes]
 	 */
-	float[][][] logits(List<float[]> inks) {
+	float[][][][] logits(List<float[]> inks) {
 		int size = Preprocessing.HEIGHT * Preprocessing.WIDTH;
 		FloatBuffer batch = FloatBuffer.allocate(inks.size() * size);
 		inks.forEach(batch::put);
 		batch.flip();
+		float[][][][] logits = new float[this.members.size()][][][];
 		try (OnnxTensor input = OnnxTensor.createTensor(this.environment, batch,
-				new long[] { inks.size(), 1, Preprocessing.HEIGHT, Preprocessing.WIDTH });
-				OrtSession.Result result = this.session.run(Map.of("image", input))) {
-			return (float[][][]) result.get(0).getValue();
+				new long[] { inks.size(), 1, Preprocessing.HEIGHT, Preprocessing.WIDTH })) {
+			for (int m = 0; m < logits.length; m++) {
+				try (OrtSession.Result result = this.members.get(m).run(Map.of("image", input))) {
+					logits[m] = (float[][][]) result.get(0).getValue();
+				}
+			}
+			return logits;
 		}
 		catch (OrtException ex) {
 			throw new IllegalStateException("ONNX Runtime failed on a well-formed input", ex);
@@ -74,7 +96,9 @@ final class CaptchaModel implements AutoCloseable {
 
 	@Override
 	public void close() throws OrtException {
-		this.session.close();
+		for (OrtSession member : this.members) {
+			member.close();
+		}
 	}
 
 }

@@ -1,6 +1,7 @@
 package org.meshguide.captcha;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,7 +13,8 @@ import org.springframework.util.unit.DataSize;
  * What captcha-service accepts and how hard it may work. Together the limits bound the heap: at most
  * {@code maxConcurrent} images are decoded at once, each at most {@code maxPixels} × 4 bytes.
  *
- * @param model the ONNX model (metadata carries its version and vocabulary)
+ * @param model the ONNX model (metadata carries its version and vocabulary); several, separated by commas, make
+ * an ensemble whose members' readings vote (each costs one more inference per image)
  * @param maxImageSize largest upload: application.yml makes it Spring's multipart limit, so a bigger part is
  * refused (413) while it streams in, before it is stored anywhere
  * @param maxWidth widest image accepted, read from the image header before any pixel is decoded
@@ -29,7 +31,7 @@ import org.springframework.util.unit.DataSize;
  * @param profiles what each {@code /anticaptcha/{profile}} path means
  */
 @ConfigurationProperties("captcha")
-public record CaptchaProperties(@DefaultValue("classpath:model/captcha.onnx") Resource model,
+public record CaptchaProperties(@DefaultValue("classpath:model/captcha.onnx") List<Resource> model,
 		@DefaultValue("1MB") DataSize maxImageSize, @DefaultValue("2000") int maxWidth,
 		@DefaultValue("2000") int maxHeight, @DefaultValue("2000000") long maxPixels,
 		@DefaultValue("2") int maxConcurrent, @DefaultValue("5s") Duration queueTimeout,
@@ -37,6 +39,9 @@ public record CaptchaProperties(@DefaultValue("classpath:model/captcha.onnx") Re
 		@DefaultValue("0.9") double secondLookBelow, Map<String, Profile> profiles) {
 
 	public CaptchaProperties {
+		if (model.isEmpty()) {
+			throw new IllegalArgumentException("captcha.model names no model file");
+		}
 		if (secondLookBelow < 0 || secondLookBelow > 1) {
 			throw new IllegalArgumentException("captcha.second-look-below is a probability, 0 to 1: " + secondLookBelow);
 		}

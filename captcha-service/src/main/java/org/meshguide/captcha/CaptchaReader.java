@@ -18,7 +18,10 @@ import org.springframework.stereotype.Component;
  * view wins. The views undo what most often misleads it on captchas from libraries it never saw: the median
  * pixel misjudging the polarity (a dense dark grid behind dark text), and text that fills the frame more
  * tightly than training's did. On the libraries it trained on about seven first readings in ten are sure and
- * cost one inference; on libraries it never saw most are not (docs/13-captcha-service.md, "第二眼").
+ * cost one inference; on libraries it never saw most are not (docs/13-captcha-service.md, "第二眼"). An
+ * ensemble ({@link CaptchaModel} with several members) reads each view with every member, and every reading
+ * votes: models trained apart misread different images, so the vote is sometimes right where a member is not
+ * (how often: docs/13-captcha-service.md, "训练之间的波动与集成").
  */
 @Component
 class CaptchaReader {
@@ -29,7 +32,7 @@ class CaptchaReader {
 
 	/**
 	 * @param text the text read
-	 * @param confidence its probability, averaged over the views read
+	 * @param confidence its probability, averaged over the views read and the ensemble's members
 	 * @param views how many views were read: 1, or 1 + {@link #SECOND_LOOK}'s
 	 */
 	record Recognition(String text, double confidence, int views) {
@@ -45,30 +48,45 @@ class CaptchaReader {
 	}
 
 	Recognition read(BufferedImage image, Profiles.Profile profile) {
-		CtcDecoder.Reading first = decode(this.model.logits(Preprocessing.ink(image)), profile);
-		if (first.confidence() >= this.properties.secondLookBelow()) {
-			return new Recognition(first.text(), first.confidence(), 1);
-		}
-		float[][][] logits = this.model.logits(SECOND_LOOK.stream().map((view) -> Preprocessing.ink(image, view)).toList());
+		float[][][] firstLook = this.model.logits(Preprocessing.ink(image));
+		int members = firstLook.length;
 		Map<String, Double> votes = new LinkedHashMap<>();
-		votes.put(first.text(), first.confidence());
-		for (float[][] view : logits) {
-			CtcDecoder.Reading reading = decode(view, profile);
-			votes.merge(reading.text(), reading.confidence(), Double::sum);
+		for (float[][] member : firstLook) {
+			vote(votes, member, profile);
 		}
-		// the first reading wins ties: when no view finds a text of the profile's shape, every vote is 0
-		String best = first.text();
+		String first = winner(votes);
+		if (votes.get(first) / members >= this.properties.secondLookBelow()) {
+			return new Recognition(first, votes.get(first) / members, 1);
+		}
+		List<float[]> views = SECOND_LOOK.stream().map((view) -> Preprocessing.ink(image, view)).toList();
+		for (float[][][] member : this.model.logits(views)) {
+			for (float[][] view : member) {
+				vote(votes, view, profile);
+			}
+		}
+		String best = winner(votes);
+		int read = 1 + SECOND_LOOK.size();
+		return new Recognition(best, votes.get(best) / (read * members), read);
+	}
+
+	private void vote(Map<String, Double> votes, float[][] logits, Profiles.Profile profile) {
+		CtcDecoder.Reading reading = CtcDecoder.decode(logits, profile.allowed(), profile.pattern(),
+				this.properties.beamWidth());
+		votes.merge(reading.text(), reading.confidence(), Double::sum);
+	}
+
+	/**
+	 * The text with the most probability summed over its votes. The first reading (the first member's, in the
+	 * first view) wins ties: when no view finds a text of the profile's shape, every vote is 0.
+	 */
+	private static String winner(Map<String, Double> votes) {
+		String best = votes.keySet().iterator().next();
 		for (Map.Entry<String, Double> vote : votes.entrySet()) {
 			if (vote.getValue() > votes.get(best)) {
 				best = vote.getKey();
 			}
 		}
-		int views = 1 + SECOND_LOOK.size();
-		return new Recognition(best, votes.get(best) / views, views);
-	}
-
-	private CtcDecoder.Reading decode(float[][] logits, Profiles.Profile profile) {
-		return CtcDecoder.decode(logits, profile.allowed(), profile.pattern(), this.properties.beamWidth());
+		return best;
 	}
 
 }

@@ -3,19 +3,22 @@ package org.meshguide.captcha;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.io.Resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The second look, with the real model and the configured math profile: when it runs, what it changes, and what
- * it leaves alone.
+ * it leaves alone. And an ensemble's vote, with the model twice over.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class CaptchaReaderTest {
@@ -78,9 +81,32 @@ class CaptchaReaderTest {
 	}
 
 	@Test
+	void anEnsembleOfTheSameModelTwiceReadsAsTheModelAlone() throws Exception {
+		List<Resource> twice = List.of(this.properties.model().get(0), this.properties.model().get(0));
+		try (CaptchaModel ensemble = new CaptchaModel(properties(twice, 0.9))) {
+			assertThat(ensemble.version()).isEqualTo(this.model.version() + "+" + this.model.version());
+			CaptchaReader reader = new CaptchaReader(ensemble, properties(twice, 0.9));
+			for (Fixtures.Fixture fixture : List.of(Fixtures.MATH, Fixtures.GRID)) {
+				CaptchaReader.Recognition alone = reader(0.9).read(fixture.image(), this.math);
+				CaptchaReader.Recognition together = reader.read(fixture.image(), this.math);
+				assertThat(together.text()).isEqualTo(alone.text());
+				assertThat(together.views()).isEqualTo(alone.views());
+				assertThat(together.confidence()).as("votes averaged over the members, not summed")
+					.isCloseTo(alone.confidence(), within(1e-9));
+			}
+		}
+	}
+
+	@Test
 	void theThresholdIsAProbability() {
 		assertThatIllegalArgumentException().isThrownBy(() -> properties(1.5))
 			.withMessageContaining("captcha.second-look-below");
+	}
+
+	@Test
+	void thereIsAtLeastOneModel() {
+		assertThatIllegalArgumentException().isThrownBy(() -> properties(List.of(), 0.9))
+			.withMessageContaining("captcha.model");
 	}
 
 	private CaptchaReader reader(double secondLookBelow) {
@@ -89,8 +115,13 @@ class CaptchaReaderTest {
 
 	/** The service's configuration with another threshold. */
 	private CaptchaProperties properties(double secondLookBelow) {
+		return properties(this.properties.model(), secondLookBelow);
+	}
+
+	/** The service's configuration with other model files and another threshold. */
+	private CaptchaProperties properties(List<Resource> model, double secondLookBelow) {
 		CaptchaProperties p = this.properties;
-		return new CaptchaProperties(p.model(), p.maxImageSize(), p.maxWidth(), p.maxHeight(), p.maxPixels(),
+		return new CaptchaProperties(model, p.maxImageSize(), p.maxWidth(), p.maxHeight(), p.maxPixels(),
 				p.maxConcurrent(), p.queueTimeout(), p.inferenceThreads(), p.beamWidth(), secondLookBelow, p.profiles());
 	}
 

@@ -60,11 +60,11 @@ class UnanswerableHttpTest {
 	}
 
 	private JsonNode upload(String profile, String reading, int status) {
-		given(this.model.logits(any(float[].class))).willReturn(logitsSpelling(reading));
+		given(this.model.logits(any(float[].class))).willReturn(new float[][][] { logitsSpelling(reading) });
 		// a reading the profile refuses has probability 0, so the second look runs: every view reads the same
 		given(this.model.logits(anyList())).willAnswer((call) -> {
 			List<?> views = call.getArgument(0);
-			return views.stream().map((view) -> logitsSpelling(reading)).toArray(float[][][]::new);
+			return new float[][][][] { views.stream().map((view) -> logitsSpelling(reading)).toArray(float[][][]::new) };
 		});
 		given(this.model.version()).willReturn("stub");
 		HttpResponse<String> response = Multipart.post(URI.create("http://127.0.0.1:" + this.port + "/anticaptcha/" + profile),

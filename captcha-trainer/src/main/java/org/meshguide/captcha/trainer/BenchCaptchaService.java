@@ -1,5 +1,6 @@
 package org.meshguide.captcha.trainer;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,9 @@ import org.meshguide.captcha.core.gen.Sample;
  * is then right), the latency of each request, and the share of requests that took the service's second look
  * (answers with more than one view). A division by zero read right (HTTP 422) counts as read.
  * Appends a Markdown table to --out, the first misreadings of each generator and the commonest kinds of edit
- * among them ({@link Misreadings}): what to work on next.
+ * among them ({@link Misreadings}): what to work on next. With --readings, also every reading, one line per
+ * captcha, so that two models measured on the same captchas can be compared captcha by captcha
+ * (scripts/compare-readings.py).
  * <pre>
  * --url URL            the service (default http://127.0.0.1:8080)
  * --count N            captchas per generator (default 1000)
@@ -33,8 +36,14 @@ import org.meshguide.captcha.core.gen.Sample;
  * --generators A,B     default: every library generator, the four the model trains on and the four it never saw
  * --foreign DIR        also the captchas libraries in other languages rendered into DIR (the held-out set of
  *                      scripts/render-foreign-captchas.sh), each file once, in order
+ * --held-out DIR       draw each generator's captchas once, into DIR/seed-N/GENERATOR (images and labels.tsv,
+ *                      the first run that needs them), and read them from there: every run and every model is
+ *                      then measured on the same captchas, which hutool's own randomness (no seed) does not
+ *                      allow otherwise; for the seeded libraries the images are the ones drawn live
  * --label TEXT         the model's name in the table
  * --out FILE           default target/bench.md
+ * --readings FILE      append "model TAB generator TAB index TAB label TAB reading TAB full-string right TAB
+ *                      answer right" per captcha
  * </pre>
  */
 public final class BenchCaptchaService {
@@ -57,6 +66,8 @@ public final class BenchCaptchaService {
 		Path out = Path.of(Args.option(words, "out", "target/bench.md"));
 		String names = Args.option(words, "generators", "");
 		String foreign = Args.option(words, "foreign", "");
+		String heldOut = Args.option(words, "held-out", "");
+		String readings = Args.option(words, "readings", "");
 		Map<String, RenderedGenerator> rendered = foreign.isEmpty() ? Map.of() : RenderedGenerator.in(Path.of(foreign));
 		if (!foreign.isEmpty() && rendered.isEmpty()) {
 			throw new IllegalArgumentException(
@@ -72,7 +83,15 @@ public final class BenchCaptchaService {
 				.map((name) -> rendered.containsKey(name) ? rendered.get(name) : Generators.named(name))
 				.forEach(generators::add);
 		}
+		if (!heldOut.isEmpty()) {
+			for (int g = 0; g < generators.size(); g++) {
+				if (!(generators.get(g) instanceof RenderedGenerator)) {
+					generators.set(g, drawnOnce(generators.get(g), count, seed, Path.of(heldOut)));
+				}
+			}
+		}
 		CaptchaClient client = new CaptchaClient(url);
+		StringBuilder perCaptcha = new StringBuilder();
 
 		Random warmup = new Random(seed - 1);
 		for (int i = 0; i < WARMUP; i++) {
@@ -112,16 +131,21 @@ public final class BenchCaptchaService {
 				}
 				String reading = reply.text();
 				boolean answered = reply.answered();
-				if (answered && reading.equals(sample.label())) {
+				boolean right = answered && reading.equals(sample.label());
+				boolean answerRight = answered && sameExpression(reading, sample.label());
+				if (right) {
 					correct++;
 				}
-				if (answered && sameExpression(reading, sample.label())) {
+				if (answerRight) {
 					expressionRight++;
 				}
 				else if (examples.size() < MISREAD_EXAMPLES) {
 					examples.add("`" + sample.label() + "` → `" + reading + "`");
 				}
-				if (answered && !(math && sameExpression(reading, sample.label()))) {
+				perCaptcha.append(String.join("\t", label, generator.name(), Integer.toString(i), sample.label(), reading,
+						Boolean.toString(right), Boolean.toString(math ? answerRight : right)))
+					.append('\n');
+				if (answered && !(math && answerRight)) {
 					kinds.add(math ? withoutEnding(sample.label()) : sample.label(), math ? withoutEnding(reading) : reading);
 				}
 			}
@@ -149,6 +173,34 @@ public final class BenchCaptchaService {
 		System.out.print(table);
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		Files.writeString(out, table, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+		if (!readings.isEmpty()) {
+			Files.writeString(Path.of(readings), perCaptcha, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+					StandardOpenOption.APPEND);
+		}
+	}
+
+	/**
+	 * The generator's first {@code count} captchas for {@code seed}, drawn into {@code root} by the first run that
+	 * asks for them, in the order a live run draws them. The labels are written last, so a run cut short leaves a
+	 * folder that the next run draws again rather than one it trusts.
+	 */
+	static RenderedGenerator drawnOnce(CaptchaGenerator generator, int count, long seed, Path root) throws IOException {
+		Path folder = root.resolve("seed-" + seed).resolve(generator.name());
+		if (RenderedGenerator.labels(folder).size() >= count) {
+			return new RenderedGenerator(folder);
+		}
+		Files.createDirectories(folder);
+		Files.deleteIfExists(folder.resolve(RenderedGenerator.LABELS));
+		Random random = new Random(seed);
+		StringBuilder labels = new StringBuilder();
+		for (int i = 0; i < count; i++) {
+			Sample sample = generator.next(random);
+			String file = String.format(Locale.ROOT, "%05d.png", i);
+			Files.write(folder.resolve(file), CaptchaClient.png(sample));
+			labels.append(file).append('\t').append(sample.label()).append('\n');
+		}
+		Files.writeString(folder.resolve(RenderedGenerator.LABELS), labels, StandardCharsets.UTF_8);
+		return new RenderedGenerator(folder);
 	}
 
 	/**

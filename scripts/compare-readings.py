@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Compares captcha models captcha by captcha, from the readings scripts/bench-captcha.sh writes.
+
+Two models measured on different draws differ by the draw as well as by the model; on the same captchas
+(bench-captcha.sh keeps every held-out set once drawn) only the captchas one model reads and the other does
+not count, and McNemar's exact test says whether their split is more than chance. Prints, per generator, a
+Markdown table: each model's accuracy, and against the baseline (--baseline, or the first model in the file)
+how many captchas only it / only the baseline reads, with the two-sided p. With three or more models, also
+how many captchas every model, some model and no model reads: the captchas no model reads are what a vote
+of these models can never get right.
+
+    scripts/compare-readings.py [--baseline MODEL] [--models A,B,...] [--answer] [READINGS...]
+
+READINGS are readings.tsv files (default .run/bench-captcha/readings.tsv); several runs on the same kept
+captchas can be compared together.
+
+--models keeps only these models (say, the single models without the ensembles made of them).
+
+--answer compares on "answer right" (arithmetic: the expression whatever the "=?" ending) instead of the
+full string.
+"""
+import argparse
+import math
+import signal
+import sys
+from collections import OrderedDict
+
+
+def mcnemar(only_a, only_b):
+    """Two-sided exact p of a split at least this uneven among the discordant captchas, if either is as likely."""
+    n = only_a + only_b
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, k) for k in range(min(only_a, only_b) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
+
+
+def read(path, results):
+    """Adds the file to {generator: {model: {(index, label): (full right, answer right)}}}, in the file's order."""
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != 7:
+                sys.exit(f"{path}:{number}: expected 7 tab-separated fields, got {len(fields)}")
+            model, generator, index, label, _, full, answer = fields
+            captchas = results.setdefault(generator, OrderedDict()).setdefault(model, {})
+            captchas[(int(index), label)] = (full == "true", answer == "true")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("readings", nargs="*", default=[".run/bench-captcha/readings.tsv"])
+    parser.add_argument("--baseline", help="the model the others are compared with (default: the first)")
+    parser.add_argument("--models", help="only these models, comma-separated (default: every model in the file)")
+    parser.add_argument("--answer", action="store_true", help="compare on the answer, not the full string")
+    args = parser.parse_args()
+    # piped into head: stop quietly
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    column = 1 if args.answer else 0
+    measure = "answer right" if args.answer else "full string right"
+    results = OrderedDict()
+    for path in args.readings:
+        try:
+            read(path, results)
+        except OSError as error:
+            sys.exit(f"cannot read {path}: {error.strerror} (run scripts/bench-captcha.sh first)")
+    if not results:
+        sys.exit(f"{' '.join(args.readings)}: no readings")
+    for generator, models in results.items():
+        if args.models:
+            wanted = args.models.split(",")
+            missing = [model for model in wanted if model not in models]
+            if len(missing) == len(wanted):
+                continue
+            if missing:
+                sys.exit(f"{generator}: no readings of {', '.join(missing)}; models: {', '.join(models)}")
+            models = OrderedDict((model, models[model]) for model in wanted)
+        baseline = args.baseline or next(iter(models))
+        if baseline not in models:
+            sys.exit(f"{generator}: no readings of baseline {baseline}; models: {', '.join(models)}")
+        # only the captchas every model read: a model measured on more is compared on the common ones
+        common = set.intersection(*(set(captchas) for captchas in models.values()))
+        print(f"\n{generator}: {len(common)} captchas read by all {len(models)} models, {measure}\n")
+        print(f"| model | right | only this model | only {baseline} | McNemar p |")
+        print("|---|---|---|---|---|")
+        base = models[baseline]
+        for model, captchas in models.items():
+            right = sum(captchas[c][column] for c in common)
+            cells = f"| {model} | {right} ({100 * right / len(common):.1f} %) |"
+            if model == baseline:
+                print(cells + " — | — | — |")
+                continue
+            only_model = sum(captchas[c][column] and not base[c][column] for c in common)
+            only_base = sum(base[c][column] and not captchas[c][column] for c in common)
+            print(cells + f" {only_model} | {only_base} | {mcnemar(only_model, only_base):.3g} |")
+        if len(models) >= 3:
+            counts = [sum(captchas[c][column] for captchas in models.values()) for c in common]
+            every = sum(n == len(models) for n in counts)
+            none = sum(n == 0 for n in counts)
+            print(f"\nRead right by every model {every} ({100 * every / len(common):.1f} %), by at least one"
+                  f" {len(common) - none} ({100 * (len(common) - none) / len(common):.1f} %), by none {none}"
+                  f" ({100 * none / len(common):.1f} %).")
+
+
+if __name__ == "__main__":
+    main()
