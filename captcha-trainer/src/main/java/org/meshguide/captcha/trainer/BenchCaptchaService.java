@@ -91,7 +91,8 @@ public final class BenchCaptchaService {
 			}
 		}
 		CaptchaClient client = new CaptchaClient(url);
-		StringBuilder perCaptcha = new StringBuilder();
+		// only with --readings: a line per captcha is the one thing here that grows with --count
+		StringBuilder perCaptcha = readings.isEmpty() ? null : new StringBuilder();
 
 		Random warmup = new Random(seed - 1);
 		for (int i = 0; i < WARMUP; i++) {
@@ -110,7 +111,7 @@ public final class BenchCaptchaService {
 			boolean math = profile.equals("math");
 			Random random = new Random(seed);
 			int correct = 0;
-			int expressionRight = 0;
+			int answersRight = 0;
 			int secondLooks = 0;
 			List<Double> latencies = new ArrayList<>(count);
 			List<String> examples = new ArrayList<>();
@@ -137,21 +138,23 @@ public final class BenchCaptchaService {
 					correct++;
 				}
 				if (answerRight) {
-					expressionRight++;
+					answersRight++;
 				}
 				else if (examples.size() < MISREAD_EXAMPLES) {
 					examples.add("`" + sample.label() + "` → `" + reading + "`");
 				}
-				perCaptcha.append(String.join("\t", label, generator.name(), Integer.toString(i), sample.label(), reading,
-						Boolean.toString(right), Boolean.toString(math ? answerRight : right)))
-					.append('\n');
+				if (perCaptcha != null) {
+					// for text the answer is the whole string: no ending, no multiplication sign to tell apart
+					perCaptcha.append(String.join("\t", label, generator.name(), Integer.toString(i), sample.label(),
+							reading, Boolean.toString(right), Boolean.toString(answerRight))).append('\n');
+				}
 				if (answered && !(math && answerRight)) {
 					kinds.add(math ? withoutEnding(sample.label()) : sample.label(), math ? withoutEnding(reading) : reading);
 				}
 			}
 			all.addAll(latencies);
 			String expression = math
-					? String.format(Locale.ROOT, "%.1f %%", 100.0 * expressionRight / count) : "—";
+					? String.format(Locale.ROOT, "%.1f %%", 100.0 * answersRight / count) : "—";
 			String row = String.format(Locale.ROOT, "| %s | %s | %d | %.1f %% | %s | %.1f | %.1f | %.1f %% |%n", label,
 					generator.name(), count, 100.0 * correct / count, expression, percentile(latencies, 50),
 					percentile(latencies, 99), 100.0 * secondLooks / count);
@@ -173,7 +176,7 @@ public final class BenchCaptchaService {
 		System.out.print(table);
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		Files.writeString(out, table, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-		if (!readings.isEmpty()) {
+		if (perCaptcha != null) {
 			Files.writeString(Path.of(readings), perCaptcha, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
 					StandardOpenOption.APPEND);
 		}
