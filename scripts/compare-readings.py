@@ -18,12 +18,26 @@ captchas can be compared together.
 
 --answer compares on "answer right" (arithmetic: the expression whatever the "=?" ending) instead of the
 full string.
+
+For arithmetic captchas (labels ending in "=" or "=?") a last column counts the readings that are the label
+without its ending: the answer is right, the full string is not, and the only thing missing is an ending the
+captcha may have drawn half outside the image.
 """
 import argparse
 import math
+import re
 import signal
 import sys
 from collections import OrderedDict
+
+
+ENDING = re.compile(r"=\??$")
+
+
+def ending_left_out(label, reading):
+    """Whether the reading is the label without its "=" or "=?" ending."""
+    ending = ENDING.search(label)
+    return ending is not None and reading == label[:ending.start()]
 
 
 def mcnemar(only_a, only_b):
@@ -36,15 +50,16 @@ def mcnemar(only_a, only_b):
 
 
 def read(path, results):
-    """Adds the file to {generator: {model: {(index, label): (full right, answer right)}}}, in the file's order."""
+    """Adds the file to {generator: {model: {(index, label): (full right, answer right, ending left out)}}}, in the
+    file's order."""
     with open(path, encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             fields = line.rstrip("\n").split("\t")
             if len(fields) != 7:
                 sys.exit(f"{path}:{number}: expected 7 tab-separated fields, got {len(fields)}")
-            model, generator, index, label, _, full, answer = fields
+            model, generator, index, label, reading, full, answer = fields
             captchas = results.setdefault(generator, OrderedDict()).setdefault(model, {})
-            captchas[(int(index), label)] = (full == "true", answer == "true")
+            captchas[(int(index), label)] = (full == "true", answer == "true", ending_left_out(label, reading))
 
 
 def main():
@@ -80,19 +95,24 @@ def main():
             sys.exit(f"{generator}: no readings of baseline {baseline}; models: {', '.join(models)}")
         # only the captchas every model read: a model measured on more is compared on the common ones
         common = set.intersection(*(set(captchas) for captchas in models.values()))
+        endings = any(ENDING.search(label) for _, label in common)
         print(f"\n{generator}: {len(common)} captchas read by all {len(models)} models, {measure}\n")
-        print(f"| model | right | only this model | only {baseline} | McNemar p |")
-        print("|---|---|---|---|---|")
+        last = (" ending left out |", "---|") if endings else ("", "")
+        print(f"| model | right | only this model | only {baseline} | McNemar p |{last[0]}")
+        print(f"|---|---|---|---|---|{last[1]}")
         base = models[baseline]
         for model, captchas in models.items():
             right = sum(captchas[c][column] for c in common)
             cells = f"| {model} | {right} ({100 * right / len(common):.1f} %) |"
             if model == baseline:
-                print(cells + " — | — | — |")
-                continue
-            only_model = sum(captchas[c][column] and not base[c][column] for c in common)
-            only_base = sum(base[c][column] and not captchas[c][column] for c in common)
-            print(cells + f" {only_model} | {only_base} | {mcnemar(only_model, only_base):.3g} |")
+                cells += " — | — | — |"
+            else:
+                only_model = sum(captchas[c][column] and not base[c][column] for c in common)
+                only_base = sum(base[c][column] and not captchas[c][column] for c in common)
+                cells += f" {only_model} | {only_base} | {mcnemar(only_model, only_base):.3g} |"
+            if endings:
+                cells += f" {sum(captchas[c][2] for c in common)} |"
+            print(cells)
         if len(models) >= 3:
             counts = [sum(captchas[c][column] for captchas in models.values()) for c in common]
             every = sum(n == len(models) for n in counts)
