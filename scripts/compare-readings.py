@@ -19,9 +19,10 @@ captchas can be compared together.
 --answer compares on "answer right" (arithmetic: the expression whatever the "=?" ending) instead of the
 full string.
 
-For arithmetic captchas (labels ending in "=" or "=?") a last column counts the readings that are the label
-without its ending: the answer is right, the full string is not, and the only thing missing is an ending the
-captcha may have drawn half outside the image.
+For arithmetic captchas (labels ending in "=", "=?" or "?") a last column counts the readings that are the
+label without its ending, the ending as BenchCaptchaService.withoutEnding takes it off: the answer is right,
+the full string is not, and the only thing missing is an ending the captcha may have drawn half outside the
+image.
 """
 import argparse
 import math
@@ -31,11 +32,11 @@ import sys
 from collections import OrderedDict
 
 
-ENDING = re.compile(r"=\??$")
+ENDING = re.compile(r"[=?]+$")
 
 
 def ending_left_out(label, reading):
-    """Whether the reading is the label without its "=" or "=?" ending."""
+    """Whether the reading is the label without its ending, the "=" and "?" it ends with."""
     ending = ENDING.search(label)
     return ending is not None and reading == label[:ending.start()]
 
@@ -97,9 +98,8 @@ def main():
         common = set.intersection(*(set(captchas) for captchas in models.values()))
         endings = any(ENDING.search(label) for _, label in common)
         print(f"\n{generator}: {len(common)} captchas read by all {len(models)} models, {measure}\n")
-        last = (" ending left out |", "---|") if endings else ("", "")
-        print(f"| model | right | only this model | only {baseline} | McNemar p |{last[0]}")
-        print(f"|---|---|---|---|---|{last[1]}")
+        print(f"| model | right | only this model | only {baseline} | McNemar p |" + (" ending left out |" * endings))
+        print("|---|---|---|---|---|" + ("---|" * endings))
         base = models[baseline]
         for model, captchas in models.items():
             right = sum(captchas[c][column] for c in common)
