@@ -132,19 +132,23 @@ final class SyntheticGenerator implements CaptchaGenerator {
 
 	private final boolean math;
 
+	private final OffRightEdge offRightEdge;
+
 	/**
 	 * Three groups drawn from with equal chance, so that seventy-seven installed families do not crowd out the
 	 * logical fonts the libraries draw in: logical, installed, easy-captcha's (unless left out).
 	 */
 	private final List<List<Font>> fonts = new ArrayList<>();
 
-	SyntheticGenerator(boolean math, boolean easyFonts) {
-		this(math, easyFonts, Stream.concat(Arrays.stream(SYSTEM_FONTS), Arrays.stream(DECORATIVE_FONTS)).toList());
+	SyntheticGenerator(boolean math, boolean easyFonts, OffRightEdge offRightEdge) {
+		this(math, easyFonts, Stream.concat(Arrays.stream(SYSTEM_FONTS), Arrays.stream(DECORATIVE_FONTS)).toList(),
+				offRightEdge);
 	}
 
 	/** With other installed font families than the training data's, for a machine without them (CI). */
-	SyntheticGenerator(boolean math, boolean easyFonts, List<String> families) {
+	SyntheticGenerator(boolean math, boolean easyFonts, List<String> families, OffRightEdge offRightEdge) {
 		this.math = math;
+		this.offRightEdge = offRightEdge;
 		this.fonts.add(styled(Arrays.asList(LOGICAL_FONTS)));
 		Set<String> installed = Set.of(GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames());
 		for (String family : families) {
@@ -344,10 +348,10 @@ final class SyntheticGenerator implements CaptchaGenerator {
 		// where a run of text ends, estimated before the glyphs are measured
 		float run = text.length() * size * ADVANCE * spacing;
 		float x = spread ? width * 0.02f : width * 0.02f + random.nextFloat() * Math.max(1, width - run - width * 0.04f);
-		// one text in six runs off the right edge by up to half a character, as libraries that do not measure
-		// their text draw it; the label keeps the character
-		if (random.nextInt(6) == 0) {
-			float overflow = size * ADVANCE * 0.45f * random.nextFloat();
+		// some texts run off the right edge (by default one in six, by up to 0.45 of a character), as libraries
+		// that do not measure their text draw it; the label keeps the character
+		if (random.nextInt(offRightEdge.oneIn()) == 0) {
+			float overflow = size * ADVANCE * offRightEdge.depth() * random.nextFloat();
 			if (spread) {
 				slot = (width * 0.98f + overflow) / text.length();
 			}
@@ -595,6 +599,38 @@ final class SyntheticGenerator implements CaptchaGenerator {
 
 	private static Color randomColor(Random random, int from, int to) {
 		return new Color(from + random.nextInt(to - from), from + random.nextInt(to - from), from + random.nextInt(to - from));
+	}
+
+	/**
+	 * How often a text runs off the right edge (one in {@code oneIn}) and how far at most, in average character
+	 * advances ({@code depth}). The default is what every committed model was trained on; the trainer's
+	 * {@code --off-right} changes it.
+	 */
+	record OffRightEdge(int oneIn, float depth) {
+
+		static final OffRightEdge DEFAULT = new OffRightEdge(6, 0.45f);
+
+		OffRightEdge {
+			if (oneIn < 1 || !(depth >= 0 && depth <= 1)) {
+				throw new IllegalArgumentException(
+						"--off-right wants ONE_IN,DEPTH: one text in ONE_IN (1 or more) runs off the right edge by up to "
+								+ "DEPTH (0 to 1) of a character; got " + oneIn + "," + depth);
+			}
+		}
+
+		static OffRightEdge parse(String option) {
+			String[] parts = option.split(",", -1);
+			if (parts.length != 2) {
+				throw new IllegalArgumentException("--off-right wants ONE_IN,DEPTH (the default is 6,0.45); got " + option);
+			}
+			try {
+				return new OffRightEdge(Integer.parseInt(parts[0].strip()), Float.parseFloat(parts[1].strip()));
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("--off-right wants ONE_IN,DEPTH (the default is 6,0.45); got " + option, ex);
+			}
+		}
+
 	}
 
 }

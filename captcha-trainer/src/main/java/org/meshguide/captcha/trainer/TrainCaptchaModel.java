@@ -126,6 +126,8 @@ public final class TrainCaptchaModel {
 		float peakRate = Float.parseFloat(options.getOrDefault("rate", Float.toString(DEFAULT_PEAK_RATE)));
 		Path foreign = Path.of(options.getOrDefault("foreign", "target/foreign"));
 		double width = width(options.getOrDefault("width", "1"));
+		SyntheticGenerator.OffRightEdge offRight = options.containsKey("off-right")
+				? SyntheticGenerator.OffRightEdge.parse(options.get("off-right")) : SyntheticGenerator.OffRightEdge.DEFAULT;
 		Map<String, RenderedGenerator> rendered = RenderedGenerator.in(foreign.resolve("train"));
 		Map<String, RenderedGenerator> renderedHeldOut = RenderedGenerator.in(foreign.resolve("held-out"));
 		if (options.containsKey("foreign") && rendered.isEmpty()) {
@@ -148,15 +150,21 @@ public final class TrainCaptchaModel {
 		if (!mix.equals(MIX)) {
 			log("mix %s", mix);
 		}
+		if (!offRight.equals(SyntheticGenerator.OffRightEdge.DEFAULT)) {
+			log("synthetic texts off the right edge: %s", offRight);
+		}
 		// easy-captcha's fonts are its look: leaving it out leaves them out of the synthetic captchas too
-		Data train = generate(names, mix, rendered, !excluded.equals("easy"), true, samples, seed, threads);
+		Data train = generate(names, mix, rendered, !excluded.equals("easy"), offRight, true, samples, seed, threads);
 		log("generated %d training samples in %s", samples, since(started));
+		// validation draws the libraries' captchas only, never synthetic ones, so --off-right does not reach it
+		SyntheticGenerator.OffRightEdge usual = SyntheticGenerator.OffRightEdge.DEFAULT;
 		Map<String, Data> validation = new LinkedHashMap<>();
 		for (CaptchaGenerator generator : Generators.all()) {
-			validation.put(generator.name(), generate(List.of(generator.name()), MIX, Map.of(), true, false, 300, seed + 1, threads));
+			validation.put(generator.name(),
+					generate(List.of(generator.name()), MIX, Map.of(), true, usual, false, 300, seed + 1, threads));
 		}
 		for (String name : renderedHeldOut.keySet()) {
-			validation.put(name, generate(List.of(name), MIX, renderedHeldOut, true, false, 300, seed + 1, threads));
+			validation.put(name, generate(List.of(name), MIX, renderedHeldOut, true, usual, false, 300, seed + 1, threads));
 		}
 		Random random = new Random(seed);
 
@@ -232,8 +240,9 @@ public final class TrainCaptchaModel {
 				metadata.put("version", options.getOrDefault("version", "ctc2-" + LocalDate.now() + "-s" + seed
 						+ (excluded.isEmpty() ? "" : "-no-" + excluded)));
 				metadata.put("training", String.format(Locale.ROOT,
-						"seed %d, width %s, %d samples, %d steps of %d, peak rate %s, %s, excluded '%s', mix '%s', pseudo-labelled '%s', resumed from '%s', DJL %s on %s",
+						"seed %d, width %s, %d samples, %d steps of %d, peak rate %s, %s, excluded '%s', mix '%s', off right edge %s, pseudo-labelled '%s', resumed from '%s', DJL %s on %s",
 						seed, width, samples, step, BATCH, peakRate, trainingTime, excluded, options.getOrDefault("mix", ""),
+						offRight.oneIn() + "," + offRight.depth(),
 						options.getOrDefault("pseudo", ""), options.getOrDefault("resume", ""),
 						Engine.getDjlVersion(), Engine.getInstance().getEngineName()));
 				OnnxExport.write(net, metadata, out);
@@ -352,12 +361,12 @@ public final class TrainCaptchaModel {
 	 * result is the same whatever the number of threads. Rendered captchas are files, shared by the threads.
 	 */
 	private static Data generate(List<String> names, Map<String, Double> mix, Map<String, RenderedGenerator> rendered,
-			boolean easyFonts, boolean augment, int count, long seed, int threads)
+			boolean easyFonts, SyntheticGenerator.OffRightEdge offRight, boolean augment, int count, long seed, int threads)
 			throws InterruptedException, ExecutionException {
 		double[] weights = names.stream().mapToDouble((name) -> mix.getOrDefault(name, 1.0)).toArray();
 		double total = Arrays.stream(weights).sum();
 		ThreadLocal<List<CaptchaGenerator>> generators = ThreadLocal.withInitial(() -> names.stream()
-			.map((name) -> name.startsWith("synthetic") ? new SyntheticGenerator(name.endsWith("math"), easyFonts)
+			.map((name) -> name.startsWith("synthetic") ? new SyntheticGenerator(name.endsWith("math"), easyFonts, offRight)
 					: rendered.containsKey(name) ? (CaptchaGenerator) rendered.get(name) : Generators.named(name))
 			.toList());
 		Data data = new Data(count);
@@ -421,7 +430,7 @@ public final class TrainCaptchaModel {
 		Map<String, String> options = new LinkedHashMap<>();
 		List<String> words = Args.words(args);
 		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
-				"resume", "checkpoint", "rate", "mix", "foreign", "pseudo", "width");
+				"resume", "checkpoint", "rate", "mix", "foreign", "pseudo", "width", "off-right");
 		for (int i = 0; i < words.size(); i++) {
 			String word = words.get(i);
 			if (word.isEmpty()) {
