@@ -603,8 +603,8 @@ final class SyntheticGenerator implements CaptchaGenerator {
 
 	/**
 	 * How often a text runs off the right edge (one in {@code oneIn}) and how far at most, in average character
-	 * advances ({@code depth}). The default is what every committed model was trained on; the trainer's
-	 * {@code --off-right} changes it.
+	 * advances ({@code depth}). The default is what the generator always drew before the trainer's
+	 * {@code --off-right} could change it, so older models' training data can still be drawn again.
 	 */
 	record OffRightEdge(int oneIn, float depth) {
 

@@ -76,8 +76,8 @@ class SyntheticGeneratorTest {
 	 * columns, where otherwise there is mostly background and clutter, which vary a lot (standard deviation about
 	 * 55 per captcha, so the standard error of each mean below is about 1.7): over 1000 captchas each, with every
 	 * text run off by up to a character the rightmost twentieth of the model's input holds 94.5 (ink summed per
-	 * captcha), with almost none run off 75.1, 26 % less. The threshold, 10 % more, is 7 standard errors under
-	 * the first figure; if the option changed nothing, both would be the same figure.
+	 * captcha), with almost none run off 75.1: 26 % more. The threshold, 10 % more, is about 5 standard errors
+	 * of the difference under what was measured; if the option changed nothing, both would be the same figure.
 	 */
 	@Test
 	void textsRunOffTheRightEdgeAsOftenAndAsFarAsAsked() {
