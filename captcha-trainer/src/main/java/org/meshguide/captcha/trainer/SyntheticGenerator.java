@@ -620,15 +620,25 @@ final class SyntheticGenerator implements CaptchaGenerator {
 
 		static OffRightEdge parse(String option) {
 			String[] parts = option.split(",", -1);
-			if (parts.length != 2) {
-				throw new IllegalArgumentException("--off-right wants ONE_IN,DEPTH (the default is 6,0.45); got " + option);
+			if (parts.length == 2) {
+				try {
+					return new OffRightEdge(Integer.parseInt(parts[0].strip()), Float.parseFloat(parts[1].strip()));
+				}
+				catch (NumberFormatException ex) {
+					throw wrong(option, ex);
+				}
 			}
-			try {
-				return new OffRightEdge(Integer.parseInt(parts[0].strip()), Float.parseFloat(parts[1].strip()));
-			}
-			catch (NumberFormatException ex) {
-				throw new IllegalArgumentException("--off-right wants ONE_IN,DEPTH (the default is 6,0.45); got " + option, ex);
-			}
+			throw wrong(option, null);
+		}
+
+		/** As {@code --off-right} is written: "6,0.45". */
+		String option() {
+			return oneIn + "," + depth;
+		}
+
+		private static IllegalArgumentException wrong(String option, NumberFormatException cause) {
+			return new IllegalArgumentException(
+					"--off-right wants ONE_IN,DEPTH (the default is " + DEFAULT.option() + "); got " + option, cause);
 		}
 
 	}

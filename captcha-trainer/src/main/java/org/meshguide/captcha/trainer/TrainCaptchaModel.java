@@ -151,20 +151,19 @@ public final class TrainCaptchaModel {
 			log("mix %s", mix);
 		}
 		if (!offRight.equals(SyntheticGenerator.OffRightEdge.DEFAULT)) {
-			log("synthetic texts off the right edge: %s", offRight);
+			log("synthetic texts off the right edge: --off-right %s", offRight.option());
 		}
 		// easy-captcha's fonts are its look: leaving it out leaves them out of the synthetic captchas too
 		Data train = generate(names, mix, rendered, !excluded.equals("easy"), offRight, true, samples, seed, threads);
 		log("generated %d training samples in %s", samples, since(started));
 		// validation draws the libraries' captchas only, never synthetic ones, so --off-right does not reach it
-		SyntheticGenerator.OffRightEdge usual = SyntheticGenerator.OffRightEdge.DEFAULT;
 		Map<String, Data> validation = new LinkedHashMap<>();
 		for (CaptchaGenerator generator : Generators.all()) {
 			validation.put(generator.name(),
-					generate(List.of(generator.name()), MIX, Map.of(), true, usual, false, 300, seed + 1, threads));
+					generate(List.of(generator.name()), MIX, Map.of(), true, offRight, false, 300, seed + 1, threads));
 		}
 		for (String name : renderedHeldOut.keySet()) {
-			validation.put(name, generate(List.of(name), MIX, renderedHeldOut, true, usual, false, 300, seed + 1, threads));
+			validation.put(name, generate(List.of(name), MIX, renderedHeldOut, true, offRight, false, 300, seed + 1, threads));
 		}
 		Random random = new Random(seed);
 
@@ -242,7 +241,7 @@ public final class TrainCaptchaModel {
 				metadata.put("training", String.format(Locale.ROOT,
 						"seed %d, width %s, %d samples, %d steps of %d, peak rate %s, %s, excluded '%s', mix '%s', off right edge %s, pseudo-labelled '%s', resumed from '%s', DJL %s on %s",
 						seed, width, samples, step, BATCH, peakRate, trainingTime, excluded, options.getOrDefault("mix", ""),
-						offRight.oneIn() + "," + offRight.depth(),
+						offRight.option(),
 						options.getOrDefault("pseudo", ""), options.getOrDefault("resume", ""),
 						Engine.getDjlVersion(), Engine.getInstance().getEngineName()));
 				OnnxExport.write(net, metadata, out);
