@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -20,7 +22,7 @@ import org.springframework.core.io.Resource;
  * The trained model in ONNX Runtime: one session for the life of the process (sessions are thread-safe). Or
  * several, an ensemble: {@code captcha.model} lists more than one file, every member reads every image and
  * {@link CaptchaReader} lets their readings vote. Refuses, at startup, a model whose vocabulary is not the one
- * this build decodes with.
+ * this build decodes with, and an ensemble whose members were trained to see images differently ({@code fit}).
  */
 final class CaptchaModel implements AutoCloseable {
 
@@ -30,8 +32,11 @@ final class CaptchaModel implements AutoCloseable {
 
 	private final String version;
 
+	private final Preprocessing.Fit fit;
+
 	CaptchaModel(CaptchaProperties properties) throws IOException, OrtException {
 		List<String> versions = new ArrayList<>();
+		Set<Preprocessing.Fit> fits = new LinkedHashSet<>();
 		try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
 			options.setIntraOpNumThreads(properties.inferenceThreads());
 			options.setInterOpNumThreads(1);
@@ -44,6 +49,11 @@ final class CaptchaModel implements AutoCloseable {
 							+ "', this build decodes '" + Vocabulary.CHARS + "'");
 				}
 				versions.add(metadata.getOrDefault("version", "unknown"));
+				fits.add(fit(model, metadata.getOrDefault("fit", "stretch")));
+			}
+			if (fits.size() > 1) {
+				throw new IllegalStateException("the ensemble's members fit images into their input differently " + fits
+						+ ": every member reads the same input, so train them with the same --fit");
 			}
 		}
 		catch (IOException | OrtException | RuntimeException ex) {
@@ -52,6 +62,21 @@ final class CaptchaModel implements AutoCloseable {
 			throw ex;
 		}
 		this.version = String.join("+", versions);
+		this.fit = fits.iterator().next();
+	}
+
+	private static Preprocessing.Fit fit(Resource model, String fit) {
+		return Preprocessing.Fit.named(fit)
+			.orElseThrow(() -> new IllegalStateException(model + " fits images into its input by '" + fit
+					+ "', this build knows " + Arrays.toString(Preprocessing.Fit.values())));
+	}
+
+	/**
+	 * How the model was trained to see an image: stretched over its input, letterboxed or pillarboxed (metadata
+	 * {@code fit}; a model without it was trained stretched).
+	 */
+	Preprocessing.Fit fit() {
+		return this.fit;
 	}
 
 	/** The model's version, or its members' joined by {@code +}. */

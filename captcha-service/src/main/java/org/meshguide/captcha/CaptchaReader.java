@@ -12,16 +12,16 @@ import org.meshguide.captcha.core.Preprocessing.View;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a decoded image as a profile's text. The model first reads the image as training showed it. When that
- * reading is unsure (its probability under {@code captcha.second-look-below}), the model reads the image again
- * in the {@link #SECOND_LOOK} views, all in one batch, and the text with the most probability summed over every
- * view wins. The views undo what most often misleads it on captchas from libraries it never saw: the median
- * pixel misjudging the polarity (a dense dark grid behind dark text), and text that fills the frame more
- * tightly than training's did. On the libraries it trained on about seven first readings in ten are sure and
- * cost one inference; on libraries it never saw most are not (docs/13-captcha-service.md, "第二眼"). An
- * ensemble ({@link CaptchaModel} with several members) reads each view with every member, and every reading
- * votes: models trained apart misread different images, so the vote is sometimes right where a member is not
- * (how often: docs/13-captcha-service.md, "训练之间的波动与集成").
+ * Reads a decoded image as a profile's text. The model first reads the image as training showed it (stretched, or
+ * padded to its own aspect ratio: {@link CaptchaModel#fit()}). When that reading is unsure (its probability under
+ * {@code captcha.second-look-below}), the model reads the image again in the {@link #SECOND_LOOK} views, on top of its
+ * fit, all in one batch, and the text with the most probability summed over every view wins. The views undo what
+ * most often misleads it on captchas from libraries it never saw: the median pixel misjudging the polarity (a dense
+ * dark grid behind dark text), and text that fills the frame more tightly than training's did. On the libraries it
+ * trained on about seven first readings in ten are sure and cost one inference; on libraries it never saw most are
+ * not (docs/13-captcha-service.md, "第二眼"). An ensemble ({@link CaptchaModel} with several members) reads each view
+ * with every member, and every reading votes: models trained apart misread different images, so the vote is
+ * sometimes right where a member is not (how often: docs/13-captcha-service.md, "训练之间的波动与集成").
  */
 @Component
 class CaptchaReader {
@@ -48,7 +48,8 @@ class CaptchaReader {
 	}
 
 	Recognition read(BufferedImage image, Profiles.Profile profile) {
-		float[][][] firstLook = this.model.logits(Preprocessing.ink(image));
+		View asTrained = this.model.fit().view(image);
+		float[][][] firstLook = this.model.logits(Preprocessing.ink(image, asTrained));
 		int members = firstLook.length;
 		Map<String, Double> votes = new LinkedHashMap<>();
 		for (float[][] member : firstLook) {
@@ -58,7 +59,7 @@ class CaptchaReader {
 		if (votes.get(first) / members >= this.properties.secondLookBelow()) {
 			return new Recognition(first, votes.get(first) / members, 1);
 		}
-		List<float[]> views = SECOND_LOOK.stream().map((view) -> Preprocessing.ink(image, view)).toList();
+		List<float[]> views = SECOND_LOOK.stream().map((view) -> Preprocessing.ink(image, asTrained.and(view))).toList();
 		for (float[][][] member : this.model.logits(views)) {
 			for (float[][] view : member) {
 				vote(votes, view, profile);

@@ -3,22 +3,31 @@ package org.meshguide.captcha;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.meshguide.captcha.core.Preprocessing;
+import org.meshguide.captcha.core.Preprocessing.Fit;
+import org.meshguide.captcha.core.Preprocessing.View;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.Resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.within;
 
 /**
  * The second look, with the real model and the configured math profile: when it runs, what it changes, and what
- * it leaves alone. And an ensemble's vote, with the model twice over.
+ * it leaves alone. An ensemble's vote, with the model twice over. And the model's fit: a model marked as trained
+ * on letterboxed images is read letterboxed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class CaptchaReaderTest {
@@ -98,6 +107,42 @@ class CaptchaReaderTest {
 	}
 
 	@Test
+	void aModelTrainedLetterboxedReadsImagesLetterboxed() throws Exception {
+		BufferedImage image = Fixtures.MATH.image();
+		List<Resource> letterboxed = List.of(withMetadata("fit", "letterbox"));
+		try (CaptchaModel model = new CaptchaModel(properties(letterboxed, 0))) {
+			assertThat(this.model.fit()).as("a model without the entry was trained stretched").isEqualTo(Fit.STRETCH);
+			assertThat(model.fit()).isEqualTo(Fit.LETTERBOX);
+			View view = Fit.LETTERBOX.view(image);
+			assertThat(view).as("the image is not the input's shape, so letterboxing changes it").isNotEqualTo(View.AS_IS);
+			CtcDecoder.Reading asTrained = CtcDecoder.decode(model.logits(Preprocessing.ink(image, view))[0],
+					this.math.allowed(), this.math.pattern(), this.properties.beamWidth());
+			CtcDecoder.Reading stretched = CtcDecoder.decode(model.logits(Preprocessing.ink(image))[0],
+					this.math.allowed(), this.math.pattern(), this.properties.beamWidth());
+			assertThat(asTrained.confidence()).isNotEqualTo(stretched.confidence());
+			CaptchaReader.Recognition recognition = new CaptchaReader(model, properties(letterboxed, 0)).read(image,
+					this.math);
+			assertThat(recognition.text()).isEqualTo(asTrained.text());
+			assertThat(recognition.confidence()).isEqualTo(asTrained.confidence());
+		}
+	}
+
+	@Test
+	void anEnsembleWhoseMembersFitImagesDifferentlyDoesNotStart() throws Exception {
+		List<Resource> mixed = List.of(this.properties.model().get(0), withMetadata("fit", "letterbox"));
+		assertThatIllegalStateException().isThrownBy(() -> new CaptchaModel(properties(mixed, 0.9)))
+			.withMessageContaining("[STRETCH, LETTERBOX]")
+			.withMessageContaining("--fit");
+	}
+
+	@Test
+	void aFitThisBuildDoesNotKnowDoesNotStart() throws Exception {
+		List<Resource> cropped = List.of(withMetadata("fit", "crop"));
+		assertThatIllegalStateException().isThrownBy(() -> new CaptchaModel(properties(cropped, 0.9)))
+			.withMessageContaining("fits images into its input by 'crop'");
+	}
+
+	@Test
 	void theThresholdIsAProbability() {
 		assertThatIllegalArgumentException().isThrownBy(() -> properties(1.5))
 			.withMessageContaining("captcha.second-look-below");
@@ -107,6 +152,36 @@ class CaptchaReaderTest {
 	void thereIsAtLeastOneModel() {
 		assertThatIllegalArgumentException().isThrownBy(() -> properties(List.of(), 0.9))
 			.withMessageContaining("captcha.model");
+	}
+
+	/**
+	 * The service's model with one more metadata entry. Protobuf parses a repeated field appended to a message as
+	 * one more element, so the model's bytes followed by one {@code ModelProto.metadata_props} entry (field 14)
+	 * are the same model with that entry: how the trainer's {@code --fit} marks a model, without training one.
+	 */
+	private Resource withMetadata(String key, String value) throws IOException {
+		ByteArrayOutputStream entry = new ByteArrayOutputStream();
+		field(entry, 1, key.getBytes(StandardCharsets.UTF_8));
+		field(entry, 2, value.getBytes(StandardCharsets.UTF_8));
+		ByteArrayOutputStream model = new ByteArrayOutputStream();
+		model.write(this.properties.model().get(0).getContentAsByteArray());
+		field(model, 14, entry.toByteArray());
+		return new ByteArrayResource(model.toByteArray(), "the service's model with " + key + "=" + value);
+	}
+
+	/** A length-delimited protobuf field: its tag, its length and its bytes, both numbers as varints. */
+	private static void field(ByteArrayOutputStream out, int number, byte[] bytes) {
+		varint(out, number << 3 | 2);
+		varint(out, bytes.length);
+		out.writeBytes(bytes);
+	}
+
+	private static void varint(ByteArrayOutputStream out, int value) {
+		while ((value & ~0x7f) != 0) {
+			out.write((value & 0x7f) | 0x80);
+			value >>>= 7;
+		}
+		out.write(value);
 	}
 
 	private CaptchaReader reader(double secondLookBelow) {

@@ -6,6 +6,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Optional;
 
 /**
  * Turns any captcha image into the model's input: one "ink" channel of {@value #HEIGHT} × {@value #WIDTH}.
@@ -13,10 +14,11 @@ import java.util.Comparator;
  * <p>
  * Ink is {@code 1 - min(R, G, B)}: dark and saturated strokes are ink whatever their hue, which beats grey
  * levels on captchas that draw each character in a random colour. Images are stretched to the input size
- * (captchas come in every aspect ratio; the training data does too), read on light background (on a dark one,
- * judged by the median pixel, ink is {@code max(R, G, B)}), and contrast-stretched, so pale text on a pale
- * background still spans the whole range. Training sees every image {@link View#AS_IS}; the other
- * {@link View}s are for a second look at an image whose first reading was unsure (captcha-service).
+ * (captchas come in every aspect ratio; the training data does too) or, for a model trained so, padded to keep
+ * their aspect ratio ({@link Fit}), read on light background (on a dark one, judged by the median pixel, ink is
+ * {@code max(R, G, B)}), and contrast-stretched, so pale text on a pale background still spans the whole range.
+ * Training sees every image as its {@link Fit} does; the other {@link View}s are for a second look at an image
+ * whose first reading was unsure (captcha-service).
  */
 public final class Preprocessing {
 
@@ -41,6 +43,42 @@ public final class Preprocessing {
 
 	}
 
+	/** How an image is fitted into the input: the model was trained with one of these and must be read with it. */
+	public enum Fit {
+
+		/** stretched over the whole input, whatever its aspect ratio */
+		STRETCH,
+
+		/**
+		 * at its own aspect ratio, centred: background added on the sides of an image narrower than the input,
+		 * above and below a wider one, at most the image's own width or height on each side
+		 */
+		LETTERBOX,
+
+		/**
+		 * an image narrower than the input as {@link #LETTERBOX} does, with background on its sides; a wider one
+		 * stretched (squeezed) as {@link #STRETCH} does
+		 */
+		PILLARBOX;
+
+		/** @return the fit called {@code name}, in any case: what a model's metadata and the trainer's option say */
+		public static Optional<Fit> named(String name) {
+			return Arrays.stream(values()).filter((fit) -> fit.name().equalsIgnoreCase(name)).findFirst();
+		}
+
+		/** @return how the model trained with this fit sees the image at first look */
+		public View view(BufferedImage image) {
+			double aspect = (double) image.getWidth() / image.getHeight();
+			double input = (double) WIDTH / HEIGHT;
+			if (this == STRETCH || this == PILLARBOX && aspect >= input) {
+				return View.AS_IS;
+			}
+			return aspect < input ? new View(Polarity.JUDGED, Math.min(1, (input / aspect - 1) / 2), 0)
+					: new View(Polarity.JUDGED, 0, Math.min(1, (aspect / input - 1) / 2));
+		}
+
+	}
+
 	/**
 	 * One way of looking at a captcha: the polarity ink is read with, and a margin of background around the
 	 * image, as a fraction of its width and height on each side (the text then fills less of the input).
@@ -51,8 +89,17 @@ public final class Preprocessing {
 	 */
 	public record View(Polarity polarity, double marginX, double marginY) {
 
-		/** What training shows the model: the image stretched over the whole input, polarity as judged. */
+		/** The image stretched over the whole input, polarity as judged: what a model fitted by stretching is shown. */
 		public static final View AS_IS = new View(Polarity.JUDGED, 0, 0);
+
+		/**
+		 * This view with another on top: the other's polarity, and both margins, which add up because each is a
+		 * fraction of the image (at most 1). How a second look is taken at an image a model reads letterboxed.
+		 */
+		public View and(View other) {
+			return new View(other.polarity(), Math.min(1, this.marginX + other.marginX()),
+					Math.min(1, this.marginY + other.marginY()));
+		}
 
 		public View {
 			if (marginX < 0 || marginX > 1 || marginY < 0 || marginY > 1) {

@@ -2,6 +2,7 @@ package org.meshguide.captcha.core;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,77 @@ class PreprocessingTest {
 	void marginsAreFractionsOfTheImage() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new View(Polarity.JUDGED, -0.1, 0));
 		assertThatIllegalArgumentException().isThrownBy(() -> new View(Polarity.JUDGED, 0, 1.5));
+	}
+
+	@Test
+	void letterboxKeepsANarrowImagesAspectRatio() {
+		// 100 × 50 (aspect 2, the input's is 3.33) with a black square on its left half, clear of the edge rows
+		BufferedImage image = blackOnWhite(100, 50, new Rectangle(0, 5, 50, 40));
+		View view = Preprocessing.Fit.LETTERBOX.view(image);
+		assertThat(view.marginY()).isZero();
+		// 48 rows tall, so 96 columns wide, centred: columns 32 to 127, the square's left edge at 32, right at 80
+		float[] ink = Preprocessing.ink(image, view);
+		assertThat(ink[row(24) + 29]).as("left margin").isCloseTo(0f, within(0.01f));
+		assertThat(ink[row(24) + 35]).as("the square's left side").isCloseTo(1f, within(0.01f));
+		assertThat(ink[row(24) + 77]).as("the square's right side").isCloseTo(1f, within(0.01f));
+		assertThat(ink[row(24) + 83]).as("right of the square").isCloseTo(0f, within(0.01f));
+		assertThat(Preprocessing.ink(image)[row(24) + 29]).as("stretched, the square fills columns 0 to 79")
+			.isCloseTo(1f, within(0.01f));
+	}
+
+	@Test
+	void letterboxKeepsAWideImagesAspectRatio() {
+		// 400 × 50 (aspect 8) with a bar across rows 20 to 29: 20 rows of 48 tall, rows 14 to 33, the bar at 22 to 25
+		BufferedImage image = blackOnWhite(400, 50, new Rectangle(0, 20, 400, 10));
+		View view = Preprocessing.Fit.LETTERBOX.view(image);
+		assertThat(view.marginX()).isZero();
+		float[] ink = Preprocessing.ink(image, view);
+		assertThat(ink[row(18) + 80]).as("above the bar").isCloseTo(0f, within(0.01f));
+		assertThat(ink[row(24) + 80]).as("the bar").isCloseTo(1f, within(0.01f));
+		assertThat(ink[row(28) + 80]).as("below the bar").isCloseTo(0f, within(0.01f));
+		assertThat(Preprocessing.ink(image)[row(27) + 80]).as("stretched, the bar spans rows 19 to 28")
+			.isCloseTo(1f, within(0.01f));
+	}
+
+	@Test
+	void letterboxPadsAtMostTheImagesOwnSizeAndStretchIsAsIs() {
+		BufferedImage sliver = new BufferedImage(4, 200, BufferedImage.TYPE_INT_RGB);
+		assertThat(Preprocessing.Fit.LETTERBOX.view(sliver)).isEqualTo(new View(Polarity.JUDGED, 1, 0));
+		BufferedImage ribbon = new BufferedImage(2000, 10, BufferedImage.TYPE_INT_RGB);
+		assertThat(Preprocessing.Fit.LETTERBOX.view(ribbon)).isEqualTo(new View(Polarity.JUDGED, 0, 1));
+		assertThat(Preprocessing.Fit.STRETCH.view(ribbon)).isEqualTo(View.AS_IS);
+		assertThat(Preprocessing.Fit.STRETCH.view(sliver)).isEqualTo(View.AS_IS);
+	}
+
+	@Test
+	void pillarboxPadsANarrowImageAndStretchesAWideOne() {
+		BufferedImage narrow = new BufferedImage(100, 50, BufferedImage.TYPE_INT_RGB);
+		assertThat(Preprocessing.Fit.PILLARBOX.view(narrow)).isEqualTo(Preprocessing.Fit.LETTERBOX.view(narrow));
+		assertThat(Preprocessing.Fit.PILLARBOX.view(narrow).marginX()).isGreaterThan(0);
+		BufferedImage wide = new BufferedImage(400, 50, BufferedImage.TYPE_INT_RGB);
+		assertThat(Preprocessing.Fit.PILLARBOX.view(wide)).isEqualTo(View.AS_IS);
+		assertThat(Preprocessing.Fit.LETTERBOX.view(wide).marginY()).isGreaterThan(0);
+	}
+
+	@Test
+	void aSecondLookOnTopOfAFitAddsItsMarginsAndTakesItsPolarity() {
+		View letterboxed = new View(Polarity.JUDGED, 0.25, 0);
+		assertThat(letterboxed.and(new View(Polarity.REVERSED, 0.5, 0.125)))
+			.isEqualTo(new View(Polarity.REVERSED, 0.75, 0.125));
+		assertThat(letterboxed.and(new View(Polarity.JUDGED, 0.875, 0))).as("at most the image's width on each side")
+			.isEqualTo(new View(Polarity.JUDGED, 1, 0));
+		assertThat(View.AS_IS.and(letterboxed)).isEqualTo(letterboxed);
+	}
+
+	private static BufferedImage blackOnWhite(int width, int height, Rectangle black) {
+		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = image.createGraphics();
+		g.setColor(Color.WHITE);
+		g.fillRect(0, 0, width, height);
+		g.setColor(Color.BLACK);
+		g.fill(black);
+		g.dispose();
+		return image;
 	}
 
 	/** A horizontal bar across the middle third. */

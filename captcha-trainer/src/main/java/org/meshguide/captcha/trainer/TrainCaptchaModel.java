@@ -128,6 +128,7 @@ public final class TrainCaptchaModel {
 		double width = width(options.getOrDefault("width", "1"));
 		SyntheticGenerator.OffRightEdge offRight = options.containsKey("off-right")
 				? SyntheticGenerator.OffRightEdge.parse(options.get("off-right")) : SyntheticGenerator.OffRightEdge.DEFAULT;
+		Preprocessing.Fit fit = fit(options.getOrDefault("fit", "stretch"));
 		Map<String, RenderedGenerator> rendered = RenderedGenerator.in(foreign.resolve("train"));
 		Map<String, RenderedGenerator> renderedHeldOut = RenderedGenerator.in(foreign.resolve("held-out"));
 		if (options.containsKey("foreign") && rendered.isEmpty()) {
@@ -150,20 +151,24 @@ public final class TrainCaptchaModel {
 		if (!mix.equals(MIX)) {
 			log("mix %s", mix);
 		}
+		if (fit != Preprocessing.Fit.STRETCH) {
+			log("images fitted into the input: --fit %s", fit.name().toLowerCase(Locale.ROOT));
+		}
 		if (!offRight.equals(SyntheticGenerator.OffRightEdge.DEFAULT)) {
 			log("synthetic texts off the right edge: --off-right %s", offRight.option());
 		}
 		// easy-captcha's fonts are its look: leaving it out leaves them out of the synthetic captchas too
-		Data train = generate(names, mix, rendered, !excluded.equals("easy"), offRight, true, samples, seed, threads);
+		Data train = generate(names, mix, rendered, !excluded.equals("easy"), offRight, fit, true, samples, seed, threads);
 		log("generated %d training samples in %s", samples, since(started));
 		// validation draws the libraries' captchas only, never synthetic ones, so --off-right does not reach it
 		Map<String, Data> validation = new LinkedHashMap<>();
 		for (CaptchaGenerator generator : Generators.all()) {
 			validation.put(generator.name(),
-					generate(List.of(generator.name()), MIX, Map.of(), true, offRight, false, 300, seed + 1, threads));
+					generate(List.of(generator.name()), MIX, Map.of(), true, offRight, fit, false, 300, seed + 1, threads));
 		}
 		for (String name : renderedHeldOut.keySet()) {
-			validation.put(name, generate(List.of(name), MIX, renderedHeldOut, true, offRight, false, 300, seed + 1, threads));
+			validation.put(name,
+					generate(List.of(name), MIX, renderedHeldOut, true, offRight, fit, false, 300, seed + 1, threads));
 		}
 		Random random = new Random(seed);
 
@@ -235,6 +240,7 @@ public final class TrainCaptchaModel {
 				Map<String, String> metadata = new LinkedHashMap<>();
 				metadata.put("vocabulary", Vocabulary.CHARS);
 				metadata.put("input", "1x" + Preprocessing.HEIGHT + "x" + Preprocessing.WIDTH + " ink");
+				metadata.put("fit", fit.name().toLowerCase(Locale.ROOT));
 				// ctc2: the second architecture, with column context (CaptchaNet); ctc was the first, without it
 				metadata.put("version", options.getOrDefault("version", "ctc2-" + LocalDate.now() + "-s" + seed
 						+ (excluded.isEmpty() ? "" : "-no-" + excluded)));
@@ -360,7 +366,8 @@ public final class TrainCaptchaModel {
 	 * result is the same whatever the number of threads. Rendered captchas are files, shared by the threads.
 	 */
 	private static Data generate(List<String> names, Map<String, Double> mix, Map<String, RenderedGenerator> rendered,
-			boolean easyFonts, SyntheticGenerator.OffRightEdge offRight, boolean augment, int count, long seed, int threads)
+			boolean easyFonts, SyntheticGenerator.OffRightEdge offRight, Preprocessing.Fit fit, boolean augment, int count,
+			long seed, int threads)
 			throws InterruptedException, ExecutionException {
 		double[] weights = names.stream().mapToDouble((name) -> mix.getOrDefault(name, 1.0)).toArray();
 		double total = Arrays.stream(weights).sum();
@@ -384,7 +391,7 @@ public final class TrainCaptchaModel {
 						}
 						Sample sample = generators.get().get(g).next(random);
 						BufferedImage image = augment ? Augment.apply(sample.image(), random) : sample.image();
-						data.set(i, Preprocessing.ink(image), sample.label());
+						data.set(i, Preprocessing.ink(image, fit.view(image)), sample.label());
 					}
 				}));
 			}
@@ -429,7 +436,7 @@ public final class TrainCaptchaModel {
 		Map<String, String> options = new LinkedHashMap<>();
 		List<String> words = Args.words(args);
 		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
-				"resume", "checkpoint", "rate", "mix", "foreign", "pseudo", "width", "off-right");
+				"resume", "checkpoint", "rate", "mix", "foreign", "pseudo", "width", "off-right", "fit");
 		for (int i = 0; i < words.size(); i++) {
 			String word = words.get(i);
 			if (word.isEmpty()) {
@@ -467,6 +474,13 @@ public final class TrainCaptchaModel {
 			mix.put(pair[0], share);
 		}
 		return mix;
+	}
+
+	static Preprocessing.Fit fit(String option) {
+		return Preprocessing.Fit.named(option)
+			.orElseThrow(() -> new IllegalArgumentException(
+					"--fit wants stretch, letterbox or pillarbox (how an image is fitted into the model's input); got "
+							+ option));
 	}
 
 	static double width(String option) {

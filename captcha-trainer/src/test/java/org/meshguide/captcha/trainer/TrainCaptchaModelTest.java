@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.meshguide.captcha.core.Preprocessing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -65,6 +66,16 @@ class TrainCaptchaModelTest {
 			.withMessage("--width wants a channel scale from 0.5 to 3 (1 is the service's model); got 0.4");
 		assertThatIllegalArgumentException().isThrownBy(() -> TrainCaptchaModel.width("3.5"));
 		assertThatIllegalArgumentException().isThrownBy(() -> TrainCaptchaModel.width("wide"));
+	}
+
+	@Test
+	void fitIsStretchLetterboxOrPillarbox() {
+		assertThat(TrainCaptchaModel.fit("stretch")).isEqualTo(Preprocessing.Fit.STRETCH);
+		assertThat(TrainCaptchaModel.fit("Letterbox")).isEqualTo(Preprocessing.Fit.LETTERBOX);
+		assertThat(TrainCaptchaModel.fit("pillarbox")).isEqualTo(Preprocessing.Fit.PILLARBOX);
+		assertThatIllegalArgumentException().isThrownBy(() -> TrainCaptchaModel.fit("crop"))
+			.withMessage("--fit wants stretch, letterbox or pillarbox (how an image is fitted into the model's input);"
+					+ " got crop");
 	}
 
 }
