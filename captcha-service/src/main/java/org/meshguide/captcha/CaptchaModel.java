@@ -49,7 +49,7 @@ final class CaptchaModel implements AutoCloseable {
 							+ "', this build decodes '" + Vocabulary.CHARS + "'");
 				}
 				versions.add(metadata.getOrDefault("version", "unknown"));
-				fits.add(fit(model, metadata.getOrDefault("fit", "stretch")));
+				fits.add(fit(model, metadata.getOrDefault("fit", Preprocessing.Fit.STRETCH.option())));
 			}
 			if (fits.size() > 1) {
 				throw new IllegalStateException("the ensemble's members fit images into their input differently " + fits

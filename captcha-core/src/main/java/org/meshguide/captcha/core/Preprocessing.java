@@ -6,6 +6,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -60,6 +61,11 @@ public final class Preprocessing {
 		 * stretched (squeezed) as {@link #STRETCH} does
 		 */
 		PILLARBOX;
+
+		/** @return how the trainer's {@code --fit} and a model's {@code fit} metadata spell this fit */
+		public String option() {
+			return name().toLowerCase(Locale.ROOT);
+		}
 
 		/** @return the fit called {@code name}, in any case: what a model's metadata and the trainer's option say */
 		public static Optional<Fit> named(String name) {

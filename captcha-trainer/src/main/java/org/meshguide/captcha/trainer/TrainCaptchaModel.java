@@ -128,7 +128,7 @@ public final class TrainCaptchaModel {
 		double width = width(options.getOrDefault("width", "1"));
 		SyntheticGenerator.OffRightEdge offRight = options.containsKey("off-right")
 				? SyntheticGenerator.OffRightEdge.parse(options.get("off-right")) : SyntheticGenerator.OffRightEdge.DEFAULT;
-		Preprocessing.Fit fit = fit(options.getOrDefault("fit", "stretch"));
+		Preprocessing.Fit fit = fit(options.getOrDefault("fit", Preprocessing.Fit.STRETCH.option()));
 		Map<String, RenderedGenerator> rendered = RenderedGenerator.in(foreign.resolve("train"));
 		Map<String, RenderedGenerator> renderedHeldOut = RenderedGenerator.in(foreign.resolve("held-out"));
 		if (options.containsKey("foreign") && rendered.isEmpty()) {
@@ -152,7 +152,7 @@ public final class TrainCaptchaModel {
 			log("mix %s", mix);
 		}
 		if (fit != Preprocessing.Fit.STRETCH) {
-			log("images fitted into the input: --fit %s", fit.name().toLowerCase(Locale.ROOT));
+			log("images fitted into the input: --fit %s", fit.option());
 		}
 		if (!offRight.equals(SyntheticGenerator.OffRightEdge.DEFAULT)) {
 			log("synthetic texts off the right edge: --off-right %s", offRight.option());
@@ -240,7 +240,7 @@ public final class TrainCaptchaModel {
 				Map<String, String> metadata = new LinkedHashMap<>();
 				metadata.put("vocabulary", Vocabulary.CHARS);
 				metadata.put("input", "1x" + Preprocessing.HEIGHT + "x" + Preprocessing.WIDTH + " ink");
-				metadata.put("fit", fit.name().toLowerCase(Locale.ROOT));
+				metadata.put("fit", fit.option());
 				// ctc2: the second architecture, with column context (CaptchaNet); ctc was the first, without it
 				metadata.put("version", options.getOrDefault("version", "ctc2-" + LocalDate.now() + "-s" + seed
 						+ (excluded.isEmpty() ? "" : "-no-" + excluded)));
