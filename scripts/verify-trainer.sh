@@ -13,7 +13,8 @@
 #   4. scripts/bench-captcha.sh with an ensemble, end to end: the shipped model alone and twice over as one
 #      ensemble read the same kept kaptcha captchas; scripts/compare-readings.py must find them reading
 #      every captcha alike (none read by only one of them), and count right the arithmetic readings that
-#      only left out the "=" or "=?" ending in a handful of made-up readings
+#      only left out the "=" or "=?" ending in a handful of made-up readings, and split them by the aspect
+#      ratio of the kept images they were read from (--by-aspect), refusing readings of other images
 #
 #   scripts/verify-trainer.sh        the last line is "N passed, N failed"
 set -uo pipefail
@@ -120,5 +121,34 @@ endings_counted() {
   echo "$table" | grep -F '| m | 1 (20.0 %) | — | — | — | 3 |'
 }
 check "compare-readings.py counts the readings that only left out the ending" endings_counted
+by_aspect() {
+  # three kept captchas 100x50, 160x48 and 200x40 (aspect 2, 3.33, 5): one ending left out, one right, one wrong
+  local kept=$LOGS/kept readings=$LOGS/aspect.tsv table
+  mkdir -p "$kept/x-math"
+  python3 - "$kept/x-math" <<'PY' || return 1
+import struct, sys, zlib
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+for index, (width, height) in enumerate([(100, 50), (160, 48), (200, 40)]):
+    pixels = zlib.compress(b"".join(b"\0" + b"\xff" * width for _ in range(height)))
+    with open(f"{sys.argv[1]}/{index:05d}.png", "wb") as image:
+        image.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+                    + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+PY
+  printf '%s\t%s\n' 00000.png '3+5=' 00001.png '7-2=' 00002.png '4*6=' >"$kept/x-math/labels.tsv"
+  printf 'm\tx-math\t%s\t%s\t%s\t%s\t%s\n' 0 '3+5=' '3+5' false true 1 '7-2=' '7-2=' true true \
+    2 '4*6=' '4+6=' false false >"$readings"
+  table=$(python3 "$ROOT/scripts/compare-readings.py" --by-aspect "$kept" "$readings") || return 1
+  echo "$table" >"$LOGS/aspect.md"
+  grep -F '| < 3 (1) | 0.0 % (100.0 %), 100.0 % |' <<<"$table" \
+    && grep -F '| 3-3.5 (1) | 100.0 % (100.0 %), 0.0 % |' <<<"$table" \
+    && grep -F '| >= 4 (1) | 0.0 % (0.0 %), 0.0 % |' <<<"$table" \
+    && ! grep -F '3.5-4' <<<"$table" || return 1
+  # the same readings against images with other labels: an error naming the mismatch, not a wrong table
+  printf '%s\t%s\n' 00000.png '1+1=' 00001.png '7-2=' 00002.png '4*6=' >"$kept/x-math/labels.tsv"
+  ! python3 "$ROOT/scripts/compare-readings.py" --by-aspect "$kept" "$readings" 2>"$LOGS/aspect-refused.txt" \
+    && grep -F "x-math: 1 readings are not of the captchas in $kept/x-math" "$LOGS/aspect-refused.txt"
+}
+check "compare-readings.py --by-aspect splits readings by the kept images' aspect ratio" by_aspect
 
 checks_summary
