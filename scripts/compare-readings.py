@@ -32,8 +32,8 @@ image.
 """
 import argparse
 import math
-import re
 import os
+import re
 import signal
 import struct
 import sys
@@ -87,7 +87,7 @@ def print_by_aspect(generator, models, common, folder):
         ratios = aspects(folder)
     except OSError as error:
         sys.exit(f"--by-aspect: cannot read {error.filename}: {error.strerror}")
-    unknown = [c for c in common if c not in ratios]
+    unknown = sorted(c for c in common if c not in ratios)
     if unknown:
         sys.exit(f"{generator}: {len(unknown)} readings are not of the captchas in {folder}"
                  f" (first: #{unknown[0][0]} {unknown[0][1]}); was the run on another seed?")
