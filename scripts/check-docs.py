@@ -9,6 +9,8 @@ Checks (each failure is printed as ``file:line: [check] message``):
                 ``istio/x.yaml``, ``scripts/x.sh`` or ``k8s/...`` exists
   placeholders  no line of the seed's "$<Chinese text>" placeholders is left
   secrets       the seed's internal IP address and admin password appear nowhere in the repository
+  pins          no command in code installs or runs "latest" (``go install m@latest``, ``image:latest``), and
+                every ``go install module@version`` names a version pinned in tools/versions.env
 
 Allowlist for things that do not exist yet: a line containing one of PENDING_MARKERS (规划中,
 待补充, pending, planned) is exempt from the ``paths`` check, so write e.g.
@@ -54,6 +56,8 @@ INLINE_CODE_RE = re.compile(r"(`+)(.+?)\1")
 FENCE_RE = re.compile(r"^\s*(```+|~~~+)")
 HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 HTML_ANCHOR_RE = re.compile(r"<a\s+(?:id|name)=\"([^\"]+)\"", re.IGNORECASE)
+UNPINNED_RE = re.compile(r"@latest\b|(?<![\w/.-])[\w.-]+(?:/[\w.-]+)*:latest\b")
+GO_INSTALL_RE = re.compile(r"\bgo install\s+(\S+?)@(\S+)")
 PLACEHOLDER_RE = re.compile(r"^\s*\$\s*[\u3400-\u9fff\uf900-\ufaff]")
 PATH_TOKEN_RE = re.compile(
     r"(?<![\w./@:$-])((?:\./)?(?:" + "|".join(re.escape(d) for d in REPO_TOP_LEVEL) + r")/[\w.*/-]*)"
@@ -229,6 +233,32 @@ def check_paths(root: Path, md: Path, lines: list[str], report: Report, stale: b
     return problems
 
 
+def pinned_versions(root: Path) -> set[str]:
+    versions = root / "tools" / "versions.env"
+    if not versions.is_file():
+        return set()
+    return {
+        line.split("=", 1)[1].strip()
+        for line in versions.read_text(encoding="utf-8").splitlines()
+        if "=" in line and not line.lstrip().startswith("#")
+    }
+
+
+def check_pins(root: Path, md: Path, lines: list[str], pins: set[str]) -> list[str]:
+    problems = []
+    for number, line, fenced in split_fenced(lines):
+        code = [line] if fenced else [m.group(2) for m in INLINE_CODE_RE.finditer(line)]
+        where = f"{rel(root, md)}:{number}"
+        for text in code:
+            for match in UNPINNED_RE.finditer(text):
+                problems.append(f"{where}: [pins] '{match.group(0)}' is not a version; pin it in tools/versions.env")
+            for module, version in GO_INSTALL_RE.findall(text):
+                if version != "latest" and version not in pins:
+                    problems.append(f"{where}: [pins] go install {module}@{version}: {version} is not pinned in "
+                                    f"tools/versions.env")
+    return problems
+
+
 def check_placeholders(root: Path, md: Path, lines: list[str]) -> list[str]:
     return [
         f"{rel(root, md)}:{number}: [placeholders] seed placeholder left: {line.strip()[:60]}"
@@ -287,6 +317,7 @@ def main(argv: list[str]) -> int:
         print("check-docs: 0 passed, 1 failed")
         return 1
 
+    pins = pinned_versions(root)
     for md in files:
         if args.verbose:
             print(f"checking {rel(root, md)}")
@@ -294,6 +325,7 @@ def main(argv: list[str]) -> int:
         report.unit(check_links(root, md, lines))
         report.unit(check_paths(root, md, lines, report, args.stale))
         report.unit(check_placeholders(root, md, lines))
+        report.unit(check_pins(root, md, lines, pins))
     check_secrets(root, report)
 
     for line in report.failures:

@@ -2,7 +2,7 @@
 # Runs every test of the project, the same way on a laptop and in CI (.ci/run calls exactly this):
 #   1. mvn verify: unit tests, then the apps as real processes (integration-tests/); the captcha trainer
 #      (profile "train"): its unit tests and its pseudo-labeller end to end (scripts/verify-trainer.sh)
-#   2. the guide: links, referenced files, no placeholders left (scripts/check-docs.py); every command,
+#   2. the guide: links, referenced files, no placeholders left, versions pinned (scripts/check-docs.py); every command,
 #      output and istio/ file shown equals its source (scripts/docs-snippets.py check)
 #   3. shellcheck on every shell script, syntax of every Python script, gofmt and go vet on every Go module
 #      (scripts/lint.sh)
