@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks captcha-service as a client sees it, and writes what it measured to .run/bench-captcha/ (--out):
-#   - full-string accuracy per captcha library (the four the model trains on and four it never saw) on
+#   - full-string accuracy per captcha library (the four the model trains on and five it never saw) on
 #     held-out captchas (a seed training and tests never use), uploaded one by one over HTTP, with the latency
 #     of each request (p50/p99), the first misreadings of each library and the commonest kinds of edit
 #     among them (a character missed, one read that is not there, one read as another)
@@ -8,8 +8,8 @@
 #     for + - =, which caps what any reader can get on the mix of all ten
 #   - the service's resident memory (RSS) after the run, and the size of its jar
 #   - leave-one-generator-out: with --logo MODEL:LIBRARY, a second instance serves MODEL (trained with
-#     --exclude LIBRARY, or any model) and is measured on LIBRARY's captchas only (hutool's also kind by kind
-#     and easy-captcha's font by font, 200 each); --logo MODEL,MODEL,...:LIBRARY serves the models as one
+#     --exclude LIBRARY, or any model) and is measured on LIBRARY's captchas only (hutool's also kind by kind,
+#     easy-captcha's font by font and JCaptcha's arithmetic background by background, 200 each); --logo MODEL,MODEL,...:LIBRARY serves the models as one
 #     ensemble (captcha.model with several files: each reads every image and their readings vote)
 #   - every captcha is drawn once per generator, seed and count into captcha-trainer/target/held-out and read
 #     from there by later runs, so every model (in this run or a later one) reads the same images: hutool's
@@ -158,6 +158,11 @@ for entry in "${LOGO[@]}"; do
     # hutool draws three kinds of captcha; which of them a model that never saw hutool fails on says what to add
     bench --url http://127.0.0.1:18091 --label "$label" --count "$FONT_COUNT" \
       --generators hutool-math:line,hutool-math:circle,hutool-math:shear
+  fi
+  if [[ $library == jcaptcha ]]; then
+    # one of JCaptcha's four backgrounds (funky) defeats the preprocessing's one polarity per image
+    bench --url http://127.0.0.1:18091 --label "$label" --count "$FONT_COUNT" \
+      --generators jcaptcha-math:funky,jcaptcha-math:gradient,jcaptcha-math:shapes,jcaptcha-math:plain
   fi
   if [[ $library == easy ]]; then
     # easy-captcha's ten fonts are all decorative: which of them a model that never saw them can read

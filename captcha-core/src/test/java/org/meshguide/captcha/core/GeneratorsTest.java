@@ -18,7 +18,8 @@ class GeneratorsTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "hutool-math", "easy-math", "kaptcha-math", "cage-math", "hutool-text", "easy-text",
 			"kaptcha-text", "cage-text", "patchca-math", "happy-math", "simplecaptcha-math", "patchca-text",
-			"happy-text", "simplecaptcha-text", "wicket-math", "wicket-text", "easy-math:fresnel", "easy-text:actionj", "hutool-math:shear" })
+			"happy-text", "simplecaptcha-text", "wicket-math", "wicket-text", "jcaptcha-math:gradient", "jcaptcha-text:shapes", "jcaptcha-math:plain",
+			"easy-math:fresnel", "easy-text:actionj", "hutool-math:shear" })
 	void rendersImagesWithLabelsTheModelCanOutput(String name) {
 		CaptchaGenerator generator = Generators.named(name);
 		Random random = new Random(42);
@@ -29,12 +30,27 @@ class GeneratorsTest {
 			assertThat(sample.label().chars().allMatch((c) -> Vocabulary.classOf((char) c) > 0)).as(sample.label()).isTrue();
 			float[] ink = Preprocessing.ink(sample.image());
 			assertThat(ink).hasSize(Preprocessing.HEIGHT * Preprocessing.WIDTH);
-			double mean = 0;
-			for (float v : ink) {
-				mean += v / ink.length;
-			}
-			assertThat(mean).as("%s: some ink, mostly background", sample.label()).isBetween(0.01, 0.6);
+			assertThat(meanInk(ink)).as("%s: some ink, mostly background", sample.label()).isBetween(0.01, 0.6);
 		}
+	}
+
+	/**
+	 * JCaptcha's funky background (a yellow-to-red-and-green gradient of speckles) is darker than its text on
+	 * most pixels, so the preprocessing's one polarity per image turns nearly all of it to ink: the known limit
+	 * docs ch.13 names (gradients, no per-block polarity). When per-block polarity lands this test fails and
+	 * funky joins the list above.
+	 */
+	@Test
+	void preprocessingTakesJCaptchasFunkyBackgroundForInk() {
+		CaptchaGenerator generator = Generators.named("jcaptcha-math:funky");
+		Random random = new Random(42);
+		int mostlyInk = 0;
+		for (int i = 0; i < 20; i++) {
+			if (meanInk(Preprocessing.ink(generator.next(random).image())) > 0.6) {
+				mostlyInk++;
+			}
+		}
+		assertThat(mostlyInk).as("funky images of 20 that preprocess to mostly ink").isGreaterThanOrEqualTo(15);
 	}
 
 	@Test
@@ -54,9 +70,9 @@ class GeneratorsTest {
 		assertThat(Preprocessing.ink(second.image())).isEqualTo(Preprocessing.ink(first.image()));
 	}
 
-	/** One easy-captcha font or one hutool kind: the same texts as the mix, and a list of the valid ones. */
+	/** One easy-captcha font, hutool kind or JCaptcha background: the same texts as the mix, and a list of the valid ones. */
 	@ParameterizedTest
-	@CsvSource({ "easy-math, ransom, comic, fresnel", "hutool-math, shear, gif, circle" })
+	@CsvSource({ "easy-math, ransom, comic, fresnel", "hutool-math, shear, gif, circle", "jcaptcha-text, funky, ellipse, shapes" })
 	void aFixedVariantKeepsTheTextsOfTheSameSeed(String generator, String variant, String unknown, String listed) {
 		String name = generator + ":" + variant;
 		assertThat(Generators.named(name).next(new Random(7)).label())
@@ -71,6 +87,14 @@ class GeneratorsTest {
 		assertThat(Vocabulary.label("7 +35=")).isEqualTo("7+35=");
 		assertThat(Vocabulary.label("aB3k")).isEqualTo("ab3k");
 		assertThatIllegalArgumentException().isThrownBy(() -> Vocabulary.label("3/4"));
+	}
+
+	private static double meanInk(float[] ink) {
+		double mean = 0;
+		for (float v : ink) {
+			mean += v / ink.length;
+		}
+		return mean;
 	}
 
 }

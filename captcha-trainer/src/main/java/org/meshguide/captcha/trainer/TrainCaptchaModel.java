@@ -67,7 +67,7 @@ import org.meshguide.captcha.core.gen.Sample;
  * --checkpoint DIR  where this run saves its parameters for a later --resume (default target/checkpoint)
  * --mix G=S,...     change the share of some generators (e.g. easy-text=0.08); shares are relative weights,
  *                   so the others keep theirs and the whole set is rescaled. The libraries the service model
- *                   never saw (patchca, happy, simplecaptcha, wicket) have no share unless given one here
+ *                   never saw (patchca, happy, simplecaptcha, wicket, jcaptcha) have no share unless given one here
  * --foreign DIR     captchas that libraries in other languages rendered (scripts/render-foreign-captchas.sh;
  *                   default target/foreign, where it writes them, seen from captcha-trainer/): DIR/train's
  *                   generators can be given a share with --mix, DIR/held-out's are validated
