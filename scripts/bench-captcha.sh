@@ -9,8 +9,9 @@
 #   - the service's resident memory (RSS) after the run, and the size of its jar
 #   - leave-one-generator-out: with --logo MODEL:LIBRARY, a second instance serves MODEL (trained with
 #     --exclude LIBRARY, or any model) and is measured on LIBRARY's captchas only (hutool's also kind by kind,
-#     easy-captcha's font by font and JCaptcha's arithmetic background by background, 200 each); --logo MODEL,MODEL,...:LIBRARY serves the models as one
-#     ensemble (captcha.model with several files: each reads every image and their readings vote)
+#     easy-captcha's font by font and JCaptcha's arithmetic background by background, 200 each);
+#     --logo MODEL,MODEL,...:LIBRARY serves the models as one ensemble (captcha.model with several files: each
+#     reads every image and their readings vote)
 #   - every captcha is drawn once per generator, seed and count into captcha-trainer/target/held-out and read
 #     from there by later runs, so every model (in this run or a later one) reads the same images: hutool's
 #     own randomness has no seed, and two models measured on two draws differ by the draw as well. Every

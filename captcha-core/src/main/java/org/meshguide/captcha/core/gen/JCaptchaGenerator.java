@@ -33,9 +33,9 @@ import org.meshguide.captcha.core.Vocabulary;
 
 /**
  * JCaptcha ({@code com.octo.captcha:jcaptcha-all}, the library kaptcha's "gimpy" names come from), composed
- * the way its engines compose it: one of its font generators (a few plain faces, any installed font twisted, or twisted and sheared), one of its
- * backgrounds (funky, gradient, shapes, plain) and one of its text pasters (random, baffled, lined,
- * doubled, non-linear, decorated with rings or lines). Its engines' filter-based deformations are left out:
+ * the way its engines compose it: one of its font generators (a few plain faces, any installed font twisted,
+ * or twisted and sheared), one of its backgrounds (funky, gradient, shapes, plain) and one of its text pasters
+ * (random, baffled, lined, doubled, non-linear, decorated with rings or lines). Its engines' filter-based deformations are left out:
  * they run old jhlabs {@code ImageFilter}s through AWT's image producer, which fails on Java 17 (a
  * {@code NullPointerException} per image, printed by the producer thread, and an undeformed image). JCaptcha
  * draws words, not sums, so math captchas are the expressions an application would hand it
@@ -53,6 +53,17 @@ public final class JCaptchaGenerator implements CaptchaGenerator {
 	static final List<String> BACKGROUNDS = List.of("funky", "gradient", "shapes", "plain");
 
 	private static final int ATTEMPTS = 4;
+
+	/**
+	 * Its twisted font generators draw from every installed font that has {@code a-z0-9}, the characters its own
+	 * word lists need; about one in twenty of those here lacks an operator ({@code ×}, {@code ÷}, even {@code +})
+	 * and would draw a box for it under a label that says otherwise. JCaptcha filters fonts in
+	 * {@code initializeFonts}, so that is where the operators are added, as an application drawing sums would.
+	 */
+	private static final String DRAWN = "abcdefghijklmnopqrstuvwxyz0123456789+-=?*x×÷";
+
+	/** Checked once: asking 470 fonts about 44 characters took most of each image's 100 ms. */
+	private static volatile Font[] fontsDrawingEverything;
 
 	private final boolean math;
 
@@ -106,14 +117,6 @@ public final class JCaptchaGenerator implements CaptchaGenerator {
 		throw new IllegalStateException("JCaptcha could not fit '" + text + "' in " + width + "x" + height, lastFailure);
 	}
 
-	/**
-	 * Its twisted font generators draw from every installed font that has {@code a-z0-9}, the characters its own
-	 * word lists need; about one in twenty of those here lacks an operator ({@code ×}, {@code ÷}, even {@code +})
-	 * and would draw a box for it under a label that says otherwise. JCaptcha filters fonts in
-	 * {@code initializeFonts}, so that is where the operators are added, as an application drawing sums would.
-	 */
-	private static final String DRAWN = "abcdefghijklmnopqrstuvwxyz0123456789+-=?*x×÷";
-
 	private static FontGenerator fonts(int kind, int min, int max) {
 		return switch (kind) {
 			case 0 -> new RandomFontGenerator(min, max,
@@ -133,8 +136,14 @@ public final class JCaptchaGenerator implements CaptchaGenerator {
 		};
 	}
 
-	private static Font[] drawingEverything(Font[] fonts) {
-		return Arrays.stream(fonts).filter((font) -> font.canDisplayUpTo(DRAWN) == -1).toArray(Font[]::new);
+	/** {@code installed} is always the JVM's installed fonts (the generators ask AWT for all of them). */
+	private static Font[] drawingEverything(Font[] installed) {
+		Font[] fonts = fontsDrawingEverything;
+		if (fonts == null) {
+			fonts = Arrays.stream(installed).filter((font) -> font.canDisplayUpTo(DRAWN) == -1).toArray(Font[]::new);
+			fontsDrawingEverything = fonts;
+		}
+		return fonts;
 	}
 
 	private static BackgroundGenerator background(int kind, int width, int height, Random random) {
