@@ -22,7 +22,8 @@ import org.springframework.core.io.Resource;
  * The trained model in ONNX Runtime: one session for the life of the process (sessions are thread-safe). Or
  * several, an ensemble: {@code captcha.model} lists more than one file, every member reads every image and
  * {@link CaptchaReader} lets their readings vote. Refuses, at startup, a model whose vocabulary is not the one
- * this build decodes with, and an ensemble whose members were trained to see images differently ({@code fit}).
+ * this build decodes with, and an ensemble whose members were trained to see images differently ({@code fit},
+ * {@code background}).
  */
 final class CaptchaModel implements AutoCloseable {
 
@@ -32,11 +33,11 @@ final class CaptchaModel implements AutoCloseable {
 
 	private final String version;
 
-	private final Preprocessing.Fit fit;
+	private final Preprocessing.Input input;
 
 	CaptchaModel(CaptchaProperties properties) throws IOException, OrtException {
 		List<String> versions = new ArrayList<>();
-		Set<Preprocessing.Fit> fits = new LinkedHashSet<>();
+		Set<Preprocessing.Input> inputs = new LinkedHashSet<>();
 		try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
 			options.setIntraOpNumThreads(properties.inferenceThreads());
 			options.setInterOpNumThreads(1);
@@ -49,11 +50,11 @@ final class CaptchaModel implements AutoCloseable {
 							+ "', this build decodes '" + Vocabulary.CHARS + "'");
 				}
 				versions.add(metadata.getOrDefault("version", "unknown"));
-				fits.add(fit(model, metadata.getOrDefault("fit", Preprocessing.Fit.STRETCH.option())));
+				inputs.add(input(model, metadata));
 			}
-			if (fits.size() > 1) {
-				throw new IllegalStateException("the ensemble's members fit images into their input differently " + fits
-						+ ": every member reads the same input, so train them with the same --fit");
+			if (inputs.size() > 1) {
+				throw new IllegalStateException("the ensemble's members turn images into their input differently " + inputs
+						+ ": every member reads the same input, so train them with the same --fit and --background");
 			}
 		}
 		catch (IOException | OrtException | RuntimeException ex) {
@@ -62,21 +63,28 @@ final class CaptchaModel implements AutoCloseable {
 			throw ex;
 		}
 		this.version = String.join("+", versions);
-		this.fit = fits.iterator().next();
+		this.input = inputs.iterator().next();
 	}
 
-	private static Preprocessing.Fit fit(Resource model, String fit) {
-		return Preprocessing.Fit.named(fit)
-			.orElseThrow(() -> new IllegalStateException(model + " fits images into its input by '" + fit
-					+ "', this build knows " + Arrays.toString(Preprocessing.Fit.values())));
+	private static Preprocessing.Input input(Resource model, Map<String, String> metadata) {
+		String fit = metadata.getOrDefault("fit", Preprocessing.Input.DEFAULT.fit().option());
+		String background = metadata.getOrDefault("background", Preprocessing.Input.DEFAULT.background().option());
+		return new Preprocessing.Input(
+				Preprocessing.Fit.named(fit)
+					.orElseThrow(() -> new IllegalStateException(model + " fits images into its input by '" + fit
+							+ "', this build knows " + Arrays.toString(Preprocessing.Fit.values()))),
+				Preprocessing.Background.named(background)
+					.orElseThrow(() -> new IllegalStateException(model + " measures ink against the '" + background
+							+ "' background, this build knows " + Arrays.toString(Preprocessing.Background.values()))));
 	}
 
 	/**
 	 * How the model was trained to see an image: stretched over its input, letterboxed or pillarboxed (metadata
-	 * {@code fit}; a model without it was trained stretched).
+	 * {@code fit}), ink measured against the whole image's background or the local one (metadata
+	 * {@code background}); a model without these entries was trained as {@link Preprocessing.Input#DEFAULT}.
 	 */
-	Preprocessing.Fit fit() {
-		return this.fit;
+	Preprocessing.Input input() {
+		return this.input;
 	}
 
 	/** The model's version, or its members' joined by {@code +}. */

@@ -13,15 +13,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads a decoded image as a profile's text. The model first reads the image as training showed it (stretched, or
- * padded to its own aspect ratio: {@link CaptchaModel#fit()}). When that reading is unsure (its probability under
- * {@code captcha.second-look-below}), the model reads the image again in the {@link #SECOND_LOOK} views, on top of its
- * fit, all in one batch, and the text with the most probability summed over every view wins. The views undo what
- * most often misleads it on captchas from libraries it never saw: the median pixel misjudging the polarity (a dense
- * dark grid behind dark text), and text that fills the frame more tightly than training's did. On the libraries it
- * trained on about seven first readings in ten are sure and cost one inference; on libraries it never saw most are
- * not (docs/13-captcha-service.md, "第二眼"). An ensemble ({@link CaptchaModel} with several members) reads each view
- * with every member, and every reading votes: models trained apart misread different images, so the vote is
- * sometimes right where a member is not (how often: docs/13-captcha-service.md, "训练之间的波动与集成").
+ * padded to its own aspect ratio, ink measured as it learnt: {@link CaptchaModel#input()}). When that reading is
+ * unsure (its probability under {@code captcha.second-look-below}), the model reads the image again in the
+ * {@link #SECOND_LOOK} views that show it something new, on top of its fit, all in one batch, and the text with the
+ * most probability summed over every view wins. The views undo what most often misleads it on captchas from
+ * libraries it never saw: the median pixel misjudging the polarity (a dense dark grid behind dark text), and text
+ * that fills the frame more tightly than training's did. On the libraries it trained on about seven first readings
+ * in ten are sure and cost one inference; on libraries it never saw most are not (docs/13-captcha-service.md,
+ * "第二眼"). An ensemble ({@link CaptchaModel} with several members) reads each view with every member, and every
+ * reading votes: models trained apart misread different images, so the vote is sometimes right where a member is
+ * not (how often: docs/13-captcha-service.md, "训练之间的波动与集成").
  */
 @Component
 class CaptchaReader {
@@ -33,7 +34,7 @@ class CaptchaReader {
 	/**
 	 * @param text the text read
 	 * @param confidence its probability, averaged over the views read and the ensemble's members
-	 * @param views how many views were read: 1, or 1 + {@link #SECOND_LOOK}'s
+	 * @param views how many views were read: 1, or 1 + those of {@link #SECOND_LOOK} that show the model something new
 	 */
 	record Recognition(String text, double confidence, int views) {
 	}
@@ -48,8 +49,8 @@ class CaptchaReader {
 	}
 
 	Recognition read(BufferedImage image, Profiles.Profile profile) {
-		View asTrained = this.model.fit().view(image);
-		float[][][] firstLook = this.model.logits(Preprocessing.ink(image, asTrained));
+		Preprocessing.Input input = this.model.input();
+		float[][][] firstLook = this.model.logits(input.ink(image));
 		int members = firstLook.length;
 		Map<String, Double> votes = new LinkedHashMap<>();
 		for (float[][] member : firstLook) {
@@ -59,14 +60,17 @@ class CaptchaReader {
 		if (votes.get(first) / members >= this.properties.secondLookBelow()) {
 			return new Recognition(first, votes.get(first) / members, 1);
 		}
-		List<float[]> views = SECOND_LOOK.stream().map((view) -> Preprocessing.ink(image, asTrained.and(view))).toList();
+		List<float[]> views = SECOND_LOOK.stream()
+			.filter(input::differs)
+			.map((view) -> input.ink(image, view))
+			.toList();
 		for (float[][][] member : this.model.logits(views)) {
 			for (float[][] view : member) {
 				vote(votes, view, profile);
 			}
 		}
 		String best = winner(votes);
-		int read = 1 + SECOND_LOOK.size();
+		int read = 1 + views.size();
 		return new Recognition(best, votes.get(best) / (read * members), read);
 	}
 

@@ -10,7 +10,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.meshguide.captcha.core.Preprocessing;
+import org.meshguide.captcha.core.Preprocessing.Background;
 import org.meshguide.captcha.core.Preprocessing.Fit;
 import org.meshguide.captcha.core.Preprocessing.View;
 
@@ -26,8 +29,9 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * The second look, with the real model and the configured math profile: when it runs, what it changes, and what
- * it leaves alone. An ensemble's vote, with the model twice over. And the model's fit: a model marked as trained
- * on letterboxed images is read letterboxed.
+ * it leaves alone. An ensemble's vote, with the model twice over. And how the model was trained to see images: a
+ * model marked as trained on letterboxed images is read letterboxed, one marked as trained on ink against the local
+ * background is read so.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class CaptchaReaderTest {
@@ -111,8 +115,9 @@ class CaptchaReaderTest {
 		BufferedImage image = Fixtures.MATH.image();
 		List<Resource> letterboxed = List.of(withMetadata("fit", "letterbox"));
 		try (CaptchaModel model = new CaptchaModel(properties(letterboxed, 0))) {
-			assertThat(this.model.fit()).as("a model without the entry was trained stretched").isEqualTo(Fit.STRETCH);
-			assertThat(model.fit()).isEqualTo(Fit.LETTERBOX);
+			assertThat(this.model.input()).as("a model without the entries was trained stretched, on the image's background")
+				.isEqualTo(new Preprocessing.Input(Fit.STRETCH, Background.IMAGE));
+			assertThat(model.input()).isEqualTo(new Preprocessing.Input(Fit.LETTERBOX, Background.IMAGE));
 			View view = Fit.LETTERBOX.view(image);
 			assertThat(view).as("the image is not the input's shape, so letterboxing changes it").isNotEqualTo(View.AS_IS);
 			CtcDecoder.Reading asTrained = CtcDecoder.decode(model.logits(Preprocessing.ink(image, view))[0],
@@ -128,18 +133,44 @@ class CaptchaReaderTest {
 	}
 
 	@Test
-	void anEnsembleWhoseMembersFitImagesDifferentlyDoesNotStart() throws Exception {
-		List<Resource> mixed = List.of(this.properties.model().get(0), withMetadata("fit", "letterbox"));
-		assertThatIllegalStateException().isThrownBy(() -> new CaptchaModel(properties(mixed, 0.9)))
-			.withMessageContaining("[STRETCH, LETTERBOX]")
-			.withMessageContaining("--fit");
+	void aModelTrainedOnTheLocalBackgroundReadsImagesSoAndSkipsTheReversedPolarity() throws Exception {
+		BufferedImage image = Fixtures.GRID.image();
+		List<Resource> local = List.of(withMetadata("background", "local"));
+		try (CaptchaModel model = new CaptchaModel(properties(local, 1))) {
+			assertThat(model.input()).isEqualTo(new Preprocessing.Input(Fit.STRETCH, Background.LOCAL));
+			float[] asTrained = Preprocessing.ink(image, View.AS_IS, Background.LOCAL);
+			assertThat(asTrained).as("the grid fixture reads differently against its local background")
+				.isNotEqualTo(Preprocessing.ink(image));
+			CtcDecoder.Reading first = CtcDecoder.decode(model.logits(asTrained)[0], this.math.allowed(),
+					this.math.pattern(), this.properties.beamWidth());
+			CaptchaReader.Recognition sure = new CaptchaReader(model, properties(local, 0)).read(image, this.math);
+			assertThat(sure.text()).isEqualTo(first.text());
+			assertThat(sure.confidence()).isEqualTo(first.confidence());
+			CaptchaReader.Recognition always = new CaptchaReader(model, properties(local, 1)).read(image, this.math);
+			assertThat(always.views()).as("the reversed polarity is the first look again, so it is not read")
+				.isEqualTo(ALL_VIEWS - 1);
+		}
 	}
 
-	@Test
-	void aFitThisBuildDoesNotKnowDoesNotStart() throws Exception {
-		List<Resource> cropped = List.of(withMetadata("fit", "crop"));
-		assertThatIllegalStateException().isThrownBy(() -> new CaptchaModel(properties(cropped, 0.9)))
-			.withMessageContaining("fits images into its input by 'crop'");
+	/** Members with the service model's defaults (stretch, image) next to one marked otherwise. */
+	@ParameterizedTest
+	@CsvSource({ "fit, letterbox, fit=STRETCH, fit=LETTERBOX", "background, local, background=IMAGE, background=LOCAL" })
+	void anEnsembleWhoseMembersSeeImagesDifferentlyDoesNotStart(String key, String value, String one, String other)
+			throws Exception {
+		List<Resource> mixed = List.of(this.properties.model().get(0), withMetadata(key, value));
+		assertThatIllegalStateException().isThrownBy(() -> new CaptchaModel(properties(mixed, 0.9)))
+			.withMessageContaining(one)
+			.withMessageContaining(other)
+			.withMessageContaining("--" + key);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "fit | crop | fits images into its input by 'crop'",
+			"background | sky | measures ink against the 'sky' background" })
+	void aWayOfSeeingThisBuildDoesNotKnowDoesNotStart(String key, String value, String message) throws Exception {
+		List<Resource> unknown = List.of(withMetadata(key, value));
+		assertThatIllegalStateException().isThrownBy(() -> new CaptchaModel(properties(unknown, 0.9)))
+			.withMessageContaining(message);
 	}
 
 	@Test

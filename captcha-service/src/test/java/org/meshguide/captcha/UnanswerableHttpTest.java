@@ -68,7 +68,7 @@ class UnanswerableHttpTest {
 			return new float[][][][] { views.stream().map((view) -> logitsSpelling(reading)).toArray(float[][][]::new) };
 		});
 		given(this.model.version()).willReturn("stub");
-		given(this.model.fit()).willReturn(Preprocessing.Fit.STRETCH);
+		given(this.model.input()).willReturn(Preprocessing.Input.DEFAULT);
 		HttpResponse<String> response = Multipart.post(URI.create("http://127.0.0.1:" + this.port + "/anticaptcha/" + profile),
 				"img", "image/png", Images.encode(new BufferedImage(130, 48, BufferedImage.TYPE_INT_RGB), "png"));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

@@ -18,8 +18,9 @@ import java.util.Optional;
  * (captchas come in every aspect ratio; the training data does too) or, for a model trained so, padded to keep
  * their aspect ratio ({@link Fit}), read on light background (on a dark one, judged by the median pixel, ink is
  * {@code max(R, G, B)}), and contrast-stretched, so pale text on a pale background still spans the whole range.
- * Training sees every image as its {@link Fit} does; the other {@link View}s are for a second look at an image
- * whose first reading was unsure (captcha-service).
+ * A model may instead have been trained to measure ink against the colour around each pixel ({@link Background}),
+ * which gradients and colourful noise do not fool. Training sees every image as its {@link Input} does; the other
+ * {@link View}s are for a second look at an image whose first reading was unsure (captcha-service).
  */
 public final class Preprocessing {
 
@@ -41,6 +42,44 @@ public final class Preprocessing {
 		 * light background or dark text on a background that is mostly dark noise
 		 */
 		REVERSED
+
+	}
+
+	/**
+	 * What a pixel's ink is measured against. A model is trained with one of these and must be read with it (its
+	 * {@code background} metadata; models without it, v5 among them, were trained with {@link #IMAGE}).
+	 */
+	public enum Background {
+
+		/**
+		 * one background for the whole image, light or dark as its median pixel says ({@link Polarity}): ink is
+		 * {@code 1 - min(R, G, B)} on light, {@code max(R, G, B)} on dark
+		 */
+		IMAGE,
+
+		/**
+		 * the colour around the pixel, the commonest colour in each half of each strip of {@value #STRIP} input
+		 * columns, blended between their centres: ink is the largest difference of a channel from it. On a plain
+		 * white or black background that is {@link #IMAGE}'s ink; on a gradient or a colourful noise it still
+		 * finds the strokes, whichever way round they are. {@link View#polarity()} plays no part.
+		 */
+		LOCAL;
+
+		/** Width of the strips of the input that {@link #LOCAL} takes the background's colour from, in pixels. */
+		public static final int STRIP = 32;
+
+		/** Levels a channel is quantised to when {@link #LOCAL} looks for a strip's commonest colour. */
+		public static final int LEVELS = 8;
+
+		/** @return how the trainer's {@code --background} and a model's {@code background} metadata spell this */
+		public String option() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		/** @return the background called {@code name}, in any case */
+		public static Optional<Background> named(String name) {
+			return Arrays.stream(values()).filter((background) -> background.name().equalsIgnoreCase(name)).findFirst();
+		}
 
 	}
 
@@ -86,6 +125,39 @@ public final class Preprocessing {
 	}
 
 	/**
+	 * How a model was trained to turn an image into its input, which it must be read with: written into the model as
+	 * its {@code fit} and {@code background} metadata.
+	 *
+	 * @param fit how an image is fitted into the input
+	 * @param background what a pixel's ink is measured against
+	 */
+	public record Input(Fit fit, Background background) {
+
+		/** What the service's v5 and every model without {@code fit} or {@code background} metadata were trained with. */
+		public static final Input DEFAULT = new Input(Fit.STRETCH, Background.IMAGE);
+
+		/** @return the image as the model saw every training image */
+		public float[] ink(BufferedImage image) {
+			return Preprocessing.ink(image, this.fit.view(image), this.background);
+		}
+
+		/** @return the image in another view, on top of the fit: a second look */
+		public float[] ink(BufferedImage image, View view) {
+			return Preprocessing.ink(image, this.fit.view(image).and(view), this.background);
+		}
+
+		/**
+		 * @return whether the view shows this model something other than its first look: a reversed polarity does
+		 * not when ink is measured against the {@link Background#LOCAL local} background, which has no polarity
+		 */
+		public boolean differs(View view) {
+			return view.marginX() > 0 || view.marginY() > 0
+					|| this.background == Background.IMAGE && view.polarity() != Polarity.JUDGED;
+		}
+
+	}
+
+	/**
 	 * One way of looking at a captcha: the polarity ink is read with, and a margin of background around the
 	 * image, as a fraction of its width and height on each side (the text then fills less of the input).
 	 *
@@ -122,26 +194,129 @@ public final class Preprocessing {
 
 	/** @return {@value #HEIGHT} rows of {@value #WIDTH} values in [0, 1], row-major, of the image seen as the view */
 	public static float[] ink(BufferedImage image, View view) {
+		return ink(image, view, Background.IMAGE);
+	}
+
+	/**
+	 * @return {@value #HEIGHT} rows of {@value #WIDTH} values in [0, 1], row-major, of the image seen as the view,
+	 * ink measured against the background
+	 */
+	public static float[] ink(BufferedImage image, View view, Background background) {
 		int[] rgb = scaled(image, view);
+		return contrastStretched(background == Background.LOCAL ? againstLocalBackground(rgb) : againstMedian(rgb, view));
+	}
+
+	private static float[] againstMedian(int[] rgb, View view) {
 		int[] brightness = new int[256];
 		for (int p : rgb) {
 			brightness[max(p)]++;
 		}
 		// the background covers most of a captcha, so the median pixel is background
-		int median = 0;
-		int seen = brightness[0];
-		while (seen < rgb.length / 2) {
-			seen += brightness[++median];
-		}
+		int median = median(brightness, rgb.length);
 		// on a dark background the strokes are the bright and saturated pixels: max(R, G, B) is their ink
 		boolean darkBackground = (median < 128) == (view.polarity() == Polarity.JUDGED);
 		float[] ink = new float[rgb.length];
-		float lo = Float.MAX_VALUE;
-		float hi = -Float.MAX_VALUE;
 		for (int i = 0; i < rgb.length; i++) {
 			ink[i] = darkBackground ? max(rgb[i]) / 255f : 1f - min(rgb[i]) / 255f;
-			lo = Math.min(lo, ink[i]);
-			hi = Math.max(hi, ink[i]);
+		}
+		return ink;
+	}
+
+	/**
+	 * The background in each half (top, bottom) of each {@value Background#STRIP}-column strip is its commonest
+	 * colour: the mean of its pixels in the fullest bin of {@value Background#LEVELS} levels a channel, the other
+	 * half's pixels counting half as much. A median would take the colour of the strokes where a dense grid or bold
+	 * text covers half a strip in several colours; the commonest colour is still the paper's. The other half's vote
+	 * keeps a half that bold text fills from taking the text's colour, while a gradient from top to bottom, stronger
+	 * than it, still gives each half its own colour. Between the centres the background is blended bilinearly, so no
+	 * edge shows in the ink.
+	 */
+	private static float[] againstLocalBackground(int[] rgb) {
+		int strips = WIDTH / Background.STRIP;
+		int halves = 2;
+		int halfHeight = HEIGHT / halves;
+		int shift = Integer.numberOfTrailingZeros(256 / Background.LEVELS);
+		int bits = Integer.numberOfTrailingZeros(Background.LEVELS);
+		int bins = Background.LEVELS * Background.LEVELS * Background.LEVELS;
+		float[][][] background = new float[halves][strips][3];
+		for (int strip = 0; strip < strips; strip++) {
+			int[][] counts = new int[halves][bins];
+			long[][][] sums = new long[halves][bins][3];
+			for (int y = 0; y < HEIGHT; y++) {
+				int half = y / halfHeight;
+				for (int x = strip * Background.STRIP; x < (strip + 1) * Background.STRIP; x++) {
+					int p = rgb[y * WIDTH + x];
+					int bin = 0;
+					for (int c = 0; c < 3; c++) {
+						bin = (bin << bits) | (channel(p, c) >> shift);
+					}
+					counts[half][bin]++;
+					for (int c = 0; c < 3; c++) {
+						sums[half][bin][c] += channel(p, c);
+					}
+				}
+			}
+			for (int half = 0; half < halves; half++) {
+				int other = 1 - half;
+				int commonest = 0;
+				double best = -1;
+				for (int bin = 0; bin < bins; bin++) {
+					double weight = counts[half][bin] + 0.5 * counts[other][bin];
+					if (weight > best) {
+						best = weight;
+						commonest = bin;
+					}
+				}
+				// the other half's votes alone may have chosen a colour this half does not have
+				int own = counts[half][commonest] > 0 ? half : other;
+				for (int c = 0; c < 3; c++) {
+					background[half][strip][c] = (float) sums[own][commonest][c] / counts[own][commonest];
+				}
+			}
+		}
+		float[] ink = new float[rgb.length];
+		for (int y = 0; y < HEIGHT; y++) {
+			float down = Math.max(0, Math.min(halves - 1, (y + 0.5f) / halfHeight - 0.5f));
+			for (int x = 0; x < WIDTH; x++) {
+				float at = Math.max(0, Math.min(strips - 1, (x + 0.5f) / Background.STRIP - 0.5f));
+				int left = (int) at;
+				int right = Math.min(strips - 1, left + 1);
+				float weight = at - left;
+				int p = rgb[y * WIDTH + x];
+				float distance = 0;
+				for (int c = 0; c < 3; c++) {
+					float top = (1 - weight) * background[0][left][c] + weight * background[0][right][c];
+					float bottom = (1 - weight) * background[1][left][c] + weight * background[1][right][c];
+					float around = (1 - down) * top + down * bottom;
+					distance = Math.max(distance, Math.abs(channel(p, c) - around));
+				}
+				ink[y * WIDTH + x] = distance / 255f;
+			}
+		}
+		return ink;
+	}
+
+	/** @return red, green or blue (0, 1, 2) of a packed RGB pixel */
+	private static int channel(int rgb, int c) {
+		return (rgb >> (16 - 8 * c)) & 0xff;
+	}
+
+	private static int median(int[] histogram, int count) {
+		int value = 0;
+		int seen = histogram[0];
+		while (seen < (count + 1) / 2) {
+			seen += histogram[++value];
+		}
+		return value;
+	}
+
+	/** Pale text on a pale background still spans the whole range. */
+	private static float[] contrastStretched(float[] ink) {
+		float lo = Float.MAX_VALUE;
+		float hi = -Float.MAX_VALUE;
+		for (float value : ink) {
+			lo = Math.min(lo, value);
+			hi = Math.max(hi, value);
 		}
 		if (hi - lo > 0.05f) {
 			float range = hi - lo;

@@ -1,11 +1,16 @@
 package org.meshguide.captcha.core;
 
 import java.awt.Color;
+import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.meshguide.captcha.core.Preprocessing.Background;
+import org.meshguide.captcha.core.Preprocessing.Fit;
+import org.meshguide.captcha.core.Preprocessing.Input;
 import org.meshguide.captcha.core.Preprocessing.Polarity;
 import org.meshguide.captcha.core.Preprocessing.View;
 
@@ -132,6 +137,60 @@ class PreprocessingTest {
 		assertThat(letterboxed.and(new View(Polarity.JUDGED, 0.875, 0))).as("at most the image's width on each side")
 			.isEqualTo(new View(Polarity.JUDGED, 1, 0));
 		assertThat(View.AS_IS.and(letterboxed)).isEqualTo(letterboxed);
+	}
+
+	@Test
+	void againstAPlainBackgroundLocalInkIsTheImagesInk() {
+		for (BufferedImage image : List.of(barOn(Color.WHITE, Color.BLACK), barOn(Color.BLACK, Color.WHITE),
+				barOn(new Color(250, 240, 200), new Color(30, 60, 200)))) {
+			float[] local = Preprocessing.ink(image, View.AS_IS, Background.LOCAL);
+			float[] whole = Preprocessing.ink(image);
+			for (int i = 0; i < whole.length; i++) {
+				assertThat(local[i]).as("pixel %d", i).isCloseTo(whole[i], within(0.01f));
+			}
+		}
+	}
+
+	@Test
+	void againstTheLocalBackgroundTheDarkEndOfAGradientIsNotInk() {
+		// a red bar across a background from dark grey on the left to white on the right
+		BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = image.createGraphics();
+		g.setPaint(new GradientPaint(0, 0, new Color(50, 50, 50), W, 0, Color.WHITE));
+		g.fillRect(0, 0, W, H);
+		g.setColor(new Color(220, 0, 0));
+		g.fillRect(0, 20, W, 8);
+		g.dispose();
+		float[] whole = Preprocessing.ink(image);
+		float[] local = Preprocessing.ink(image, View.AS_IS, Background.LOCAL);
+		assertThat(whole[row(5) + 5]).as("the dark end, against the whole image's light background").isGreaterThan(0.5f);
+		assertThat(local[row(5) + 5]).as("the dark end, against the colour around it").isLessThan(0.1f);
+		assertThat(local[row(40) + W - 5]).as("the light end").isLessThan(0.1f);
+		assertThat(local[row(24) + 5]).as("the bar on the dark end").isGreaterThan(0.5f);
+		assertThat(local[row(24) + W - 5]).as("the bar on the light end").isGreaterThan(0.9f);
+	}
+
+	@Test
+	void againstTheLocalBackgroundInkHasNoPolarity() {
+		float[] dark = Preprocessing.ink(barOn(Color.WHITE, Color.BLACK), View.AS_IS, Background.LOCAL);
+		float[] light = Preprocessing.ink(barOn(Color.BLACK, Color.WHITE), View.AS_IS, Background.LOCAL);
+		assertThat(light).isEqualTo(dark);
+		assertThat(Preprocessing.ink(barOn(Color.WHITE, Color.BLACK), new View(Polarity.REVERSED, 0, 0), Background.LOCAL))
+			.isEqualTo(dark);
+	}
+
+	@Test
+	void anInputReadsAsItsFitAndBackgroundSayAndKnowsWhichViewsAreNew() {
+		BufferedImage image = blackOnWhite(100, 50, new Rectangle(10, 10, 30, 30));
+		Input local = new Input(Fit.LETTERBOX, Background.LOCAL);
+		assertThat(local.ink(image)).isEqualTo(Preprocessing.ink(image, Fit.LETTERBOX.view(image), Background.LOCAL));
+		View reversed = new View(Polarity.REVERSED, 0, 0);
+		assertThat(local.ink(image, reversed)).isEqualTo(local.ink(image));
+		assertThat(local.differs(reversed)).isFalse();
+		assertThat(Input.DEFAULT.differs(reversed)).isTrue();
+		assertThat(local.differs(new View(Polarity.JUDGED, 0, 0.2))).isTrue();
+		assertThat(Input.DEFAULT.differs(View.AS_IS)).isFalse();
+		assertThat(Input.DEFAULT.ink(image)).isEqualTo(Preprocessing.ink(image));
 	}
 
 	private static BufferedImage blackOnWhite(int width, int height, Rectangle black) {

@@ -77,6 +77,9 @@ import org.meshguide.captcha.core.gen.Sample;
  *                   leaves out is every image whose label came from hutool
  * --width W         scales every layer's channels of {@link CaptchaNet} (default 1, the service's model;
  *                   0.5 to 3); --resume wants the width the resumed model was trained with
+ * --background B    what ink is measured against ({@link Preprocessing.Background}): image (default; one
+ *                   background for the whole image, as the service's v5 was trained) or local (the colour
+ *                   around each pixel); written into the model, which the service then reads the same way
  * </pre>
  * Data generation is seeded per block of {@value #BLOCK} samples, so the data set does not depend on the
  * number of threads.
@@ -129,6 +132,9 @@ public final class TrainCaptchaModel {
 		SyntheticGenerator.OffRightEdge offRight = options.containsKey("off-right")
 				? SyntheticGenerator.OffRightEdge.parse(options.get("off-right")) : SyntheticGenerator.OffRightEdge.DEFAULT;
 		Preprocessing.Fit fit = fit(options.getOrDefault("fit", Preprocessing.Fit.STRETCH.option()));
+		Preprocessing.Background background = background(
+				options.getOrDefault("background", Preprocessing.Background.IMAGE.option()));
+		Preprocessing.Input input = new Preprocessing.Input(fit, background);
 		Map<String, RenderedGenerator> rendered = RenderedGenerator.in(foreign.resolve("train"));
 		Map<String, RenderedGenerator> renderedHeldOut = RenderedGenerator.in(foreign.resolve("held-out"));
 		if (options.containsKey("foreign") && rendered.isEmpty()) {
@@ -154,21 +160,24 @@ public final class TrainCaptchaModel {
 		if (fit != Preprocessing.Fit.STRETCH) {
 			log("images fitted into the input: --fit %s", fit.option());
 		}
+		if (background != Preprocessing.Background.IMAGE) {
+			log("ink measured against the background: --background %s", background.option());
+		}
 		if (!offRight.equals(SyntheticGenerator.OffRightEdge.DEFAULT)) {
 			log("synthetic texts off the right edge: --off-right %s", offRight.option());
 		}
 		// easy-captcha's fonts are its look: leaving it out leaves them out of the synthetic captchas too
-		Data train = generate(names, mix, rendered, !excluded.equals("easy"), offRight, fit, true, samples, seed, threads);
+		Data train = generate(names, mix, rendered, !excluded.equals("easy"), offRight, input, true, samples, seed, threads);
 		log("generated %d training samples in %s", samples, since(started));
 		// validation draws the libraries' captchas only, never synthetic ones, so --off-right does not reach it
 		Map<String, Data> validation = new LinkedHashMap<>();
 		for (CaptchaGenerator generator : Generators.all()) {
 			validation.put(generator.name(),
-					generate(List.of(generator.name()), MIX, Map.of(), true, offRight, fit, false, 300, seed + 1, threads));
+					generate(List.of(generator.name()), MIX, Map.of(), true, offRight, input, false, 300, seed + 1, threads));
 		}
 		for (String name : renderedHeldOut.keySet()) {
 			validation.put(name,
-					generate(List.of(name), MIX, renderedHeldOut, true, offRight, fit, false, 300, seed + 1, threads));
+					generate(List.of(name), MIX, renderedHeldOut, true, offRight, input, false, 300, seed + 1, threads));
 		}
 		Random random = new Random(seed);
 
@@ -241,6 +250,7 @@ public final class TrainCaptchaModel {
 				metadata.put("vocabulary", Vocabulary.CHARS);
 				metadata.put("input", "1x" + Preprocessing.HEIGHT + "x" + Preprocessing.WIDTH + " ink");
 				metadata.put("fit", fit.option());
+				metadata.put("background", background.option());
 				// ctc2: the second architecture, with column context (CaptchaNet); ctc was the first, without it
 				metadata.put("version", options.getOrDefault("version", "ctc2-" + LocalDate.now() + "-s" + seed
 						+ (excluded.isEmpty() ? "" : "-no-" + excluded)));
@@ -366,8 +376,8 @@ public final class TrainCaptchaModel {
 	 * result is the same whatever the number of threads. Rendered captchas are files, shared by the threads.
 	 */
 	private static Data generate(List<String> names, Map<String, Double> mix, Map<String, RenderedGenerator> rendered,
-			boolean easyFonts, SyntheticGenerator.OffRightEdge offRight, Preprocessing.Fit fit, boolean augment, int count,
-			long seed, int threads)
+			boolean easyFonts, SyntheticGenerator.OffRightEdge offRight, Preprocessing.Input input, boolean augment,
+			int count, long seed, int threads)
 			throws InterruptedException, ExecutionException {
 		double[] weights = names.stream().mapToDouble((name) -> mix.getOrDefault(name, 1.0)).toArray();
 		double total = Arrays.stream(weights).sum();
@@ -391,7 +401,7 @@ public final class TrainCaptchaModel {
 						}
 						Sample sample = generators.get().get(g).next(random);
 						BufferedImage image = augment ? Augment.apply(sample.image(), random) : sample.image();
-						data.set(i, Preprocessing.ink(image, fit.view(image)), sample.label());
+						data.set(i, input.ink(image), sample.label());
 					}
 				}));
 			}
@@ -436,7 +446,8 @@ public final class TrainCaptchaModel {
 		Map<String, String> options = new LinkedHashMap<>();
 		List<String> words = Args.words(args);
 		Set<String> known = Set.of("out", "seed", "samples", "minutes", "steps", "exclude", "version", "threads",
-				"resume", "checkpoint", "rate", "mix", "foreign", "pseudo", "width", "off-right", "fit");
+				"resume", "checkpoint", "rate", "mix", "foreign", "pseudo", "width", "off-right", "fit",
+				"background");
 		for (int i = 0; i < words.size(); i++) {
 			String word = words.get(i);
 			if (word.isEmpty()) {
@@ -481,6 +492,12 @@ public final class TrainCaptchaModel {
 			.orElseThrow(() -> new IllegalArgumentException(
 					"--fit wants stretch, letterbox or pillarbox (how an image is fitted into the model's input); got "
 							+ option));
+	}
+
+	static Preprocessing.Background background(String option) {
+		return Preprocessing.Background.named(option)
+			.orElseThrow(() -> new IllegalArgumentException(
+					"--background wants image or local (what a pixel's ink is measured against); got " + option));
 	}
 
 	static double width(String option) {

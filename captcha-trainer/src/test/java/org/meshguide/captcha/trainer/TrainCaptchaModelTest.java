@@ -78,4 +78,12 @@ class TrainCaptchaModelTest {
 					+ " got crop");
 	}
 
+	@Test
+	void backgroundIsImageOrLocal() {
+		assertThat(TrainCaptchaModel.background("image")).isEqualTo(Preprocessing.Background.IMAGE);
+		assertThat(TrainCaptchaModel.background("Local")).isEqualTo(Preprocessing.Background.LOCAL);
+		assertThatIllegalArgumentException().isThrownBy(() -> TrainCaptchaModel.background("median"))
+			.withMessage("--background wants image or local (what a pixel's ink is measured against); got median");
+	}
+
 }
