@@ -161,7 +161,7 @@ public final class TrainCaptchaModel {
 			log("images fitted into the input: --fit %s", fit.option());
 		}
 		if (background != Preprocessing.Background.IMAGE) {
-			log("ink measured against the background: --background %s", background.option());
+			log("ink measured against the colour around each pixel: --background %s", background.option());
 		}
 		if (!offRight.equals(SyntheticGenerator.OffRightEdge.DEFAULT)) {
 			log("synthetic texts off the right edge: --off-right %s", offRight.option());
