@@ -138,7 +138,7 @@ public final class Preprocessing {
 
 		/** @return the image as the model saw every training image */
 		public float[] ink(BufferedImage image) {
-			return Preprocessing.ink(image, this.fit.view(image), this.background);
+			return ink(image, View.AS_IS);
 		}
 
 		/** @return the image in another view, on top of the fit: a second look */
