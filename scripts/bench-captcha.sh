@@ -20,7 +20,8 @@
 #   - with --baseline MODEL, a second instance serves MODEL (the previous service model) on every library and
 #     font with the same seeds, so a new model is compared with the one it replaces in the same run
 #   - with --baseline-args "ARGS", the baseline instance gets these extra service arguments: with the committed
-#     model as the baseline and "--captcha.second-look-below=0", the same model without its second look
+#     model as the baseline and "--captcha.second-look-below=0", the same model without its second look;
+#     "--captcha.second-look-local-ink=false", without the second look's local-ink view
 #   - with --service-args "ARGS", every instance gets them (a whole run without the second look, say)
 #   - with --foreign, also the held-out captchas of the libraries in other languages (Go's base64Captcha and
 #     steambap/captcha, Python's captcha; rendered by scripts/render-foreign-captchas.sh, each file once);

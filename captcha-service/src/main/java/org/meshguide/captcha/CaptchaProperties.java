@@ -26,8 +26,11 @@ import org.springframework.util.unit.DataSize;
  * small CPU limit (requests already run in parallel)
  * @param beamWidth how many candidate readings the decoder keeps per image column
  * @param secondLookBelow when the first reading's probability is below this, the model also reads the image in
- * {@link CaptchaReader#SECOND_LOOK}'s views and the most probable text over all of them wins; 0 never takes
- * the second look, 1 always does
+ * the {@link CaptchaReader#secondLook second look}'s views and the most probable text over all of them wins; 0
+ * never takes the second look, 1 always does
+ * @param secondLookLocalInk whether the second look also measures ink against the colour around each pixel rather
+ * than the whole image's background: it reads captchas on gradients and colourful noise, one more inference per
+ * unsure image; false leaves the four views the service took before it (docs 13.3, "第二眼")
  * @param profiles what each {@code /anticaptcha/{profile}} path means
  */
 @ConfigurationProperties("captcha")
@@ -36,7 +39,8 @@ public record CaptchaProperties(@DefaultValue("classpath:model/captcha.onnx") Li
 		@DefaultValue("2000") int maxHeight, @DefaultValue("2000000") long maxPixels,
 		@DefaultValue("2") int maxConcurrent, @DefaultValue("5s") Duration queueTimeout,
 		@DefaultValue("1") int inferenceThreads, @DefaultValue("16") int beamWidth,
-		@DefaultValue("0.9") double secondLookBelow, Map<String, Profile> profiles) {
+		@DefaultValue("0.9") double secondLookBelow, @DefaultValue("true") boolean secondLookLocalInk,
+		Map<String, Profile> profiles) {
 
 	public CaptchaProperties {
 		if (model.isEmpty()) {

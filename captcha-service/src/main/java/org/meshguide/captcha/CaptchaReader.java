@@ -4,8 +4,11 @@ import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.meshguide.captcha.core.Preprocessing;
+import org.meshguide.captcha.core.Preprocessing.Background;
+import org.meshguide.captcha.core.Preprocessing.Look;
 import org.meshguide.captcha.core.Preprocessing.Polarity;
 import org.meshguide.captcha.core.Preprocessing.View;
 
@@ -15,26 +18,45 @@ import org.springframework.stereotype.Component;
  * Reads a decoded image as a profile's text. The model first reads the image as training showed it (stretched, or
  * padded to its own aspect ratio, ink measured as it learnt: {@link CaptchaModel#input()}). When that reading is
  * unsure (its probability under {@code captcha.second-look-below}), the model reads the image again in the
- * {@link #SECOND_LOOK} views that show it something new, on top of its fit, all in one batch, and the text with the
- * most probability summed over every view wins. The views undo what most often misleads it on captchas from
- * libraries it never saw: the median pixel misjudging the polarity (a dense dark grid behind dark text), and text
- * that fills the frame more tightly than training's did. On the libraries it trained on about seven first readings
- * in ten are sure and cost one inference; on libraries it never saw most are not (docs/13-captcha-service.md,
- * "第二眼"). An ensemble ({@link CaptchaModel} with several members) reads each view with every member, and every
- * reading votes: models trained apart misread different images, so the vote is sometimes right where a member is
- * not (how often: docs/13-captcha-service.md, "训练之间的波动与集成").
+ * {@link #secondLook looks} that show it something new, on top of its fit, all in one batch, and the text with the
+ * most probability summed over every look wins. The looks undo what most often misleads it on captchas from
+ * libraries it never saw: the median pixel misjudging the polarity (a dense dark grid behind dark text), text that
+ * fills the frame more tightly than training's did, and a background that changes colour across the image (a
+ * gradient, colourful noise), against which the whole image is ink. On the libraries it trained on about seven
+ * first readings in ten are sure and cost one inference; on libraries it never saw most are not
+ * (docs/13-captcha-service.md, "第二眼"). An ensemble ({@link CaptchaModel} with several members) reads each look
+ * with every member, and every reading votes: models trained apart misread different images, so the vote is
+ * sometimes right where a member is not (how often: docs/13-captcha-service.md, "训练之间的波动与集成").
  */
 @Component
 class CaptchaReader {
 
-	/** Chosen by measurement, one view at a time, on captchas the benchmark does not use (docs 13.3). */
-	static final List<View> SECOND_LOOK = List.of(new View(Polarity.REVERSED, 0, 0),
-			new View(Polarity.JUDGED, 0.05, 0.12), new View(Polarity.JUDGED, 0, 0.2), new View(Polarity.JUDGED, 0.04, 0));
+	/**
+	 * The margins of the second look, each a fraction of the image's width and height, seen as the model was trained
+	 * to: chosen by measurement, one at a time, on captchas the benchmark does not use (docs 13.3).
+	 */
+	private static final List<View> MARGINS = List.of(new View(Polarity.JUDGED, 0.05, 0.12),
+			new View(Polarity.JUDGED, 0, 0.2), new View(Polarity.JUDGED, 0.04, 0));
+
+	/**
+	 * @return the looks a model trained to see images as {@code input} takes at an unsure image, those of them that
+	 * show it something new: the reversed polarity, the {@link #MARGINS}, and, with {@code localInk}, ink measured
+	 * against the local background
+	 */
+	static List<Look> secondLook(Preprocessing.Input input, boolean localInk) {
+		Background own = input.background();
+		Stream<Look> looks = Stream.concat(Stream.of(new Look(new View(Polarity.REVERSED, 0, 0), own)),
+				MARGINS.stream().map((margins) -> new Look(margins, own)));
+		if (localInk) {
+			looks = Stream.concat(looks, Stream.of(new Look(View.AS_IS, Background.LOCAL)));
+		}
+		return looks.filter(input::differs).toList();
+	}
 
 	/**
 	 * @param text the text read
-	 * @param confidence its probability, averaged over the views read and the ensemble's members
-	 * @param views how many views were read: 1, or 1 + those of {@link #SECOND_LOOK} that show the model something new
+	 * @param confidence its probability, averaged over the looks taken and the ensemble's members
+	 * @param views how many looks were taken: 1, or 1 + those of the {@link #secondLook second look}
 	 */
 	record Recognition(String text, double confidence, int views) {
 	}
@@ -60,17 +82,16 @@ class CaptchaReader {
 		if (votes.get(first) / members >= this.properties.secondLookBelow()) {
 			return new Recognition(first, votes.get(first) / members, 1);
 		}
-		List<float[]> views = SECOND_LOOK.stream()
-			.filter(input::differs)
-			.map((view) -> input.ink(image, view))
+		List<float[]> looks = secondLook(input, this.properties.secondLookLocalInk()).stream()
+			.map((look) -> input.ink(image, look))
 			.toList();
-		for (float[][][] member : this.model.logits(views)) {
-			for (float[][] view : member) {
-				vote(votes, view, profile);
+		for (float[][][] member : this.model.logits(looks)) {
+			for (float[][] look : member) {
+				vote(votes, look, profile);
 			}
 		}
 		String best = winner(votes);
-		int read = 1 + views.size();
+		int read = 1 + looks.size();
 		return new Recognition(best, votes.get(best) / (read * members), read);
 	}
 

@@ -23,11 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * change or a decoding bug fails the build, while that randomness does not.
  * <p>
  * The last nine rows are libraries the model never saw (three runs with the second look set them: patchca text
- * moved 65-73.5 %; Wicket draws every pixel from the seed, so its 18.5 % does not move (10.5 % without the
- * second look; 13.9 % in the benchmark's 1000), and its text row, near 2 %, would be a threshold of zero;
- * JCaptcha's two, added later, from one run here, 21.5 and 12.0 %, and the benchmark's 22.9 and 10.7 %). They
- * guard generalisation: a new model that learns the training libraries better and everything else worse fails
- * here, not only in the benchmark.
+ * moved 65-73.5 %; Wicket draws every pixel from the seed, so its 17.5 % does not move (10.5 % without the
+ * second look; 14.2 % in the benchmark's 1000), and its text row, near 2 %, would be a threshold of zero). When
+ * the second look gained its local-ink view, three more runs moved Happy-Captcha arithmetic 56.0-65.5 % and
+ * SimpleCaptcha's 53.5-55.5 % (both thresholds came down to stay 3 standard errors under the lowest), and
+ * JCaptcha's two rows 26.5-32.5 % and 12.0-23.5 % (the benchmark's 30.1 and 14.6 %; 22.9 and 10.7 % without that
+ * view). They guard generalisation: a new model that learns the training libraries better and everything else
+ * worse fails here, not only in the benchmark.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class AccuracyRegressionTest {
@@ -52,14 +54,14 @@ class AccuracyRegressionTest {
 			"kaptcha-text,      text, 200, 78",
 			"cage-text,         text, 200, 52",
 			"patchca-math,       math, 200, 64",
-			"happy-math,         math, 200, 50",
-			"simplecaptcha-math, math, 200, 43",
+			"happy-math,         math, 200, 45",
+			"simplecaptcha-math, math, 200, 42",
 			"wicket-math,        math, 200, 6",
-			"jcaptcha-math,      math, 200, 12",
+			"jcaptcha-math,      math, 200, 17",
 			"patchca-text,       text, 200, 54",
 			"happy-text,         text, 200, 21",
 			"simplecaptcha-text, text, 200, 29",
-			"jcaptcha-text,      text, 200, 4" })
+			"jcaptcha-text,      text, 200, 5" })
 	void readsFreshCaptchasOfEveryLibrary(String generatorName, String profileName, int count, double minimumPercent) {
 		CaptchaGenerator generator = Generators.named(generatorName);
 		Profiles.Profile profile = this.profiles.get(profileName);

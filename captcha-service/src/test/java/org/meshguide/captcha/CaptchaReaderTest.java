@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.within;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class CaptchaReaderTest {
 
-	private static final int ALL_VIEWS = 1 + CaptchaReader.SECOND_LOOK.size();
+	private static final int ALL_VIEWS = 1 + CaptchaReader.secondLook(Preprocessing.Input.DEFAULT, true).size();
 
 	@Autowired
 	CaptchaModel model;
@@ -71,6 +71,19 @@ class CaptchaReaderTest {
 		assertThat(second.views()).isEqualTo(ALL_VIEWS);
 		assertThat(second.text()).isEqualTo(Fixtures.GRID.text());
 		assertThat(second.confidence()).isBetween(0.0, 1.0);
+	}
+
+	@Test
+	void aGradientTheWholeImageTakesForInkIsReadAgainstItsLocalBackground() {
+		CaptchaReader.Recognition withoutLocalInk = new CaptchaReader(this.model,
+				properties(this.properties.model(), 0.9, false))
+			.read(Fixtures.FUNKY.image(), this.math);
+		assertThat(withoutLocalInk.views()).isEqualTo(ALL_VIEWS - 1);
+		assertThat(withoutLocalInk.text()).as("the four views, all ink measured against the whole image")
+			.isNotEqualTo(Fixtures.FUNKY.text());
+		CaptchaReader.Recognition withLocalInk = reader(0.9).read(Fixtures.FUNKY.image(), this.math);
+		assertThat(withLocalInk.views()).isEqualTo(ALL_VIEWS);
+		assertThat(withLocalInk.text()).isEqualTo(Fixtures.FUNKY.text());
 	}
 
 	@Test
@@ -133,7 +146,7 @@ class CaptchaReaderTest {
 	}
 
 	@Test
-	void aModelTrainedOnTheLocalBackgroundReadsImagesSoAndSkipsTheReversedPolarity() throws Exception {
+	void aModelTrainedOnTheLocalBackgroundReadsImagesSoAndSkipsTheLooksItsFirstLookAlreadyIs() throws Exception {
 		BufferedImage image = Fixtures.GRID.image();
 		List<Resource> local = List.of(withMetadata("background", "local"));
 		try (CaptchaModel model = new CaptchaModel(properties(local, 1))) {
@@ -147,8 +160,8 @@ class CaptchaReaderTest {
 			assertThat(sure.text()).isEqualTo(first.text());
 			assertThat(sure.confidence()).isEqualTo(first.confidence());
 			CaptchaReader.Recognition always = new CaptchaReader(model, properties(local, 1)).read(image, this.math);
-			assertThat(always.views()).as("the reversed polarity is the first look again, so it is not read")
-				.isEqualTo(ALL_VIEWS - 1);
+			assertThat(always.views()).as("the reversed polarity and the local ink are the first look again, so not read")
+				.isEqualTo(ALL_VIEWS - 2);
 		}
 	}
 
@@ -226,9 +239,15 @@ class CaptchaReaderTest {
 
 	/** The service's configuration with other model files and another threshold. */
 	private CaptchaProperties properties(List<Resource> model, double secondLookBelow) {
+		return properties(model, secondLookBelow, this.properties.secondLookLocalInk());
+	}
+
+	/** The service's configuration with other model files, another threshold and the local ink or not. */
+	private CaptchaProperties properties(List<Resource> model, double secondLookBelow, boolean localInk) {
 		CaptchaProperties p = this.properties;
 		return new CaptchaProperties(model, p.maxImageSize(), p.maxWidth(), p.maxHeight(), p.maxPixels(),
-				p.maxConcurrent(), p.queueTimeout(), p.inferenceThreads(), p.beamWidth(), secondLookBelow, p.profiles());
+				p.maxConcurrent(), p.queueTimeout(), p.inferenceThreads(), p.beamWidth(), secondLookBelow, localInk,
+				p.profiles());
 	}
 
 }

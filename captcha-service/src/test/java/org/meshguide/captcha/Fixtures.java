@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
 /**
- * Captchas easy-captcha and SimpleCaptcha drew, kept as files so that a test gets the same bytes every run (the
+ * Captchas easy-captcha, SimpleCaptcha and JCaptcha drew, kept as files so that a test gets the same bytes every run (the
  * libraries' noise cannot be seeded); integration-tests' CaptchaIT uploads the same math file through the gateway.
  */
 final class Fixtures {
@@ -27,6 +27,13 @@ final class Fixtures {
 	static final Fixture GRID = new Fixture("simplecaptcha-grid-92x85.png", "92×85=?");
 
 	static final long GRID_RESULT = 7820;
+
+	/**
+	 * JCaptcha's "funky" background, noise over a gradient from red to green, that the model never saw: against
+	 * the whole image's background every pixel is ink, and the four views that measure ink so read "0×41=?"; ink
+	 * measured against the colour around each pixel reads it right.
+	 */
+	static final Fixture FUNKY = new Fixture("jcaptcha-funky-80-plus-11.png", "80+11=?");
 
 	private Fixtures() {
 	}

@@ -19,8 +19,8 @@ import java.util.Optional;
  * their aspect ratio ({@link Fit}), read on light background (on a dark one, judged by the median pixel, ink is
  * {@code max(R, G, B)}), and contrast-stretched, so pale text on a pale background still spans the whole range.
  * A model may instead have been trained to measure ink against the colour around each pixel ({@link Background}),
- * which gradients and colourful noise do not fool. Training sees every image as its {@link Input} does; the other
- * {@link View}s are for a second look at an image whose first reading was unsure (captcha-service).
+ * which gradients and colourful noise do not fool. Training sees every image as its {@link Input} does; a {@link Look}
+ * is another way of seeing it, for a second look at an image whose first reading was unsure (captcha-service).
  */
 public final class Preprocessing {
 
@@ -138,22 +138,35 @@ public final class Preprocessing {
 
 		/** @return the image as the model saw every training image */
 		public float[] ink(BufferedImage image) {
-			return ink(image, View.AS_IS);
+			return ink(image, new Look(View.AS_IS, this.background));
 		}
 
-		/** @return the image in another view, on top of the fit: a second look */
-		public float[] ink(BufferedImage image, View view) {
-			return Preprocessing.ink(image, this.fit.view(image).and(view), this.background);
+		/** @return the image seen another way, the look's view on top of the fit: a second look */
+		public float[] ink(BufferedImage image, Look look) {
+			return Preprocessing.ink(image, this.fit.view(image).and(look.view()), look.background());
 		}
 
 		/**
-		 * @return whether the view shows this model something other than its first look: a reversed polarity does
-		 * not when ink is measured against the {@link Background#LOCAL local} background, which has no polarity
+		 * @return whether the look shows this model something other than its first look: a margin does, and so does
+		 * another background; a reversed polarity does only when ink is measured against the {@link Background#IMAGE
+		 * image's} background, the {@link Background#LOCAL local} one has no polarity
 		 */
-		public boolean differs(View view) {
-			return view.marginX() > 0 || view.marginY() > 0
-					|| this.background == Background.IMAGE && view.polarity() != Polarity.JUDGED;
+		public boolean differs(Look look) {
+			View view = look.view();
+			return view.marginX() > 0 || view.marginY() > 0 || look.background() != this.background
+					|| look.background() == Background.IMAGE && view.polarity() != Polarity.JUDGED;
 		}
+
+	}
+
+	/**
+	 * A way of seeing a captcha on top of the model's {@link Fit}, for a second look at an image whose first reading
+	 * was unsure: the view, and what ink is measured against.
+	 *
+	 * @param view polarity and margins, added to the fit's
+	 * @param background what a pixel's ink is measured against
+	 */
+	public record Look(View view, Background background) {
 
 	}
 

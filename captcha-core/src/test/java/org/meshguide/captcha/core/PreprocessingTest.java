@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.meshguide.captcha.core.Preprocessing.Background;
 import org.meshguide.captcha.core.Preprocessing.Fit;
 import org.meshguide.captcha.core.Preprocessing.Input;
+import org.meshguide.captcha.core.Preprocessing.Look;
 import org.meshguide.captcha.core.Preprocessing.Polarity;
 import org.meshguide.captcha.core.Preprocessing.View;
 
@@ -153,14 +154,7 @@ class PreprocessingTest {
 
 	@Test
 	void againstTheLocalBackgroundTheDarkEndOfAGradientIsNotInk() {
-		// a red bar across a background from dark grey on the left to white on the right
-		BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = image.createGraphics();
-		g.setPaint(new GradientPaint(0, 0, new Color(50, 50, 50), W, 0, Color.WHITE));
-		g.fillRect(0, 0, W, H);
-		g.setColor(new Color(220, 0, 0));
-		g.fillRect(0, 20, W, 8);
-		g.dispose();
+		BufferedImage image = redBarOnAGradient();
 		float[] whole = Preprocessing.ink(image);
 		float[] local = Preprocessing.ink(image, View.AS_IS, Background.LOCAL);
 		assertThat(whole[row(5) + 5]).as("the dark end, against the whole image's light background").isGreaterThan(0.5f);
@@ -180,17 +174,33 @@ class PreprocessingTest {
 	}
 
 	@Test
-	void anInputReadsAsItsFitAndBackgroundSayAndKnowsWhichViewsAreNew() {
+	void anInputReadsAsItsFitAndBackgroundSayAndKnowsWhichLooksAreNew() {
 		BufferedImage image = blackOnWhite(100, 50, new Rectangle(10, 10, 30, 30));
 		Input local = new Input(Fit.LETTERBOX, Background.LOCAL);
 		assertThat(local.ink(image)).isEqualTo(Preprocessing.ink(image, Fit.LETTERBOX.view(image), Background.LOCAL));
-		View reversed = new View(Polarity.REVERSED, 0, 0);
+		Look reversed = new Look(new View(Polarity.REVERSED, 0, 0), Background.LOCAL);
 		assertThat(local.ink(image, reversed)).isEqualTo(local.ink(image));
 		assertThat(local.differs(reversed)).isFalse();
-		assertThat(Input.DEFAULT.differs(reversed)).isTrue();
-		assertThat(local.differs(new View(Polarity.JUDGED, 0, 0.2))).isTrue();
-		assertThat(Input.DEFAULT.differs(View.AS_IS)).isFalse();
+		assertThat(Input.DEFAULT.differs(new Look(reversed.view(), Background.IMAGE))).isTrue();
+		assertThat(local.differs(new Look(new View(Polarity.JUDGED, 0, 0.2), Background.LOCAL))).isTrue();
+		assertThat(Input.DEFAULT.differs(new Look(View.AS_IS, Background.IMAGE))).isFalse();
 		assertThat(Input.DEFAULT.ink(image)).isEqualTo(Preprocessing.ink(image));
+	}
+
+	@Test
+	void aLookMayMeasureInkAgainstAnotherBackgroundThanTheModelWasTrainedOn() {
+		BufferedImage image = redBarOnAGradient();
+		Look localInk = new Look(View.AS_IS, Background.LOCAL);
+		assertThat(Input.DEFAULT.differs(localInk)).isTrue();
+		assertThat(Input.DEFAULT.ink(image, localInk)).isEqualTo(Preprocessing.ink(image, View.AS_IS, Background.LOCAL))
+			.isNotEqualTo(Input.DEFAULT.ink(image));
+		assertThat(new Input(Fit.STRETCH, Background.LOCAL).differs(localInk)).as("that model's first look").isFalse();
+		BufferedImage narrow = blackOnWhite(100, 50, new Rectangle(10, 10, 30, 30));
+		Input letterboxed = new Input(Fit.LETTERBOX, Background.IMAGE);
+		Look margins = new Look(new View(Polarity.JUDGED, 0.1, 0), Background.LOCAL);
+		assertThat(letterboxed.ink(narrow, margins)).as("the look's margins on top of the fit's")
+			.isEqualTo(Preprocessing.ink(narrow, Fit.LETTERBOX.view(narrow).and(margins.view()), Background.LOCAL))
+			.isNotEqualTo(Preprocessing.ink(narrow, margins.view(), Background.LOCAL));
 	}
 
 	private static BufferedImage blackOnWhite(int width, int height, Rectangle black) {
@@ -205,6 +215,18 @@ class PreprocessingTest {
 	}
 
 	/** A horizontal bar across the middle third. */
+	/** A red bar across a background from dark grey on the left to white on the right. */
+	private static BufferedImage redBarOnAGradient() {
+		BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = image.createGraphics();
+		g.setPaint(new GradientPaint(0, 0, new Color(50, 50, 50), W, 0, Color.WHITE));
+		g.fillRect(0, 0, W, H);
+		g.setColor(new Color(220, 0, 0));
+		g.fillRect(0, 20, W, 8);
+		g.dispose();
+		return image;
+	}
+
 	private static BufferedImage barOn(Color background, Color bar) {
 		BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = image.createGraphics();
