@@ -28,9 +28,10 @@ import org.springframework.util.unit.DataSize;
  * @param secondLookBelow when the first reading's probability is below this, the model also reads the image in
  * the {@link CaptchaReader#secondLook second look}'s views and the most probable text over all of them wins; 0
  * never takes the second look, 1 always does
- * @param secondLookLocalInk whether the second look also measures ink against the colour around each pixel rather
- * than the whole image's background: it reads captchas on gradients and colourful noise, one more inference per
- * unsure image; false leaves the four views the service took before it (docs 13.3, "第二眼")
+ * @param secondLookLocalInk whether the second look of a model trained on the whole image's background also
+ * measures ink against the colour around each pixel, in three more views: it reads captchas on gradients and
+ * colourful noise, three more images in the unsure image's batch; false leaves the four views the service took
+ * before them (docs 13.3, "第二眼")
  * @param profiles what each {@code /anticaptcha/{profile}} path means
  */
 @ConfigurationProperties("captcha")

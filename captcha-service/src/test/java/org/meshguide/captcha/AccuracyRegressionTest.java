@@ -24,12 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * The last nine rows are libraries the model never saw (three runs with the second look set them: patchca text
  * moved 65-73.5 %; Wicket draws every pixel from the seed, so its 17.5 % does not move (10.5 % without the
- * second look; 14.2 % in the benchmark's 1000), and its text row, near 2 %, would be a threshold of zero). When
- * the second look gained its local-ink view, three more runs moved Happy-Captcha arithmetic 56.0-65.5 % and
- * SimpleCaptcha's 53.5-55.5 % (both thresholds came down to stay 3 standard errors under the lowest), and
- * JCaptcha's two rows 26.5-32.5 % and 12.0-23.5 % (the benchmark's 30.1 and 14.6 %; 22.9 and 10.7 % without that
- * view). They guard generalisation: a new model that learns the training libraries better and everything else
- * worse fails here, not only in the benchmark.
+ * second look; 14.7 % in the benchmark's 1000), and its text row, near 2 %, would be a threshold of zero). When
+ * the second look gained its three local-ink views, three more runs set the thresholds again where they moved:
+ * hutool arithmetic 97.0-99.5 %, easy-captcha arithmetic 89.5-91.5 % and Happy-Captcha text 29.0-37.0 % (their
+ * thresholds came down), JCaptcha 27.0-27.5 % and 15.5-20.5 % (the benchmark's 29.7 and 14.1 %, 22.9 and 10.7 %
+ * without those views: its arithmetic threshold went up). They guard generalisation: a new model that learns the
+ * training libraries better and everything else worse fails here, not only in the benchmark.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class AccuracyRegressionTest {
@@ -44,8 +44,8 @@ class AccuracyRegressionTest {
 
 	@ParameterizedTest(name = "{0}: at least {3} % of {2}")
 	@CsvSource({
-			"hutool-math,       math, 200, 95",
-			"easy-math,         math, 200, 83",
+			"hutool-math,       math, 200, 93",
+			"easy-math,         math, 200, 82",
 			"easy-math:actionj, math, 200, 97",
 			"kaptcha-math,      math, 200, 95",
 			"cage-math,         math, 200, 60",
@@ -54,12 +54,12 @@ class AccuracyRegressionTest {
 			"kaptcha-text,      text, 200, 78",
 			"cage-text,         text, 200, 52",
 			"patchca-math,       math, 200, 64",
-			"happy-math,         math, 200, 45",
-			"simplecaptcha-math, math, 200, 42",
+			"happy-math,         math, 200, 50",
+			"simplecaptcha-math, math, 200, 43",
 			"wicket-math,        math, 200, 6",
 			"jcaptcha-math,      math, 200, 17",
 			"patchca-text,       text, 200, 54",
-			"happy-text,         text, 200, 21",
+			"happy-text,         text, 200, 19",
 			"simplecaptcha-text, text, 200, 29",
 			"jcaptcha-text,      text, 200, 5" })
 	void readsFreshCaptchasOfEveryLibrary(String generatorName, String profileName, int count, double minimumPercent) {

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.meshguide.captcha.core.Preprocessing;
 import org.meshguide.captcha.core.Preprocessing.Background;
 import org.meshguide.captcha.core.Preprocessing.Fit;
+import org.meshguide.captcha.core.Preprocessing.Look;
+import org.meshguide.captcha.core.Preprocessing.Polarity;
 import org.meshguide.captcha.core.Preprocessing.View;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,6 +39,8 @@ import static org.assertj.core.api.Assertions.within;
 class CaptchaReaderTest {
 
 	private static final int ALL_VIEWS = 1 + CaptchaReader.secondLook(Preprocessing.Input.DEFAULT, true).size();
+
+	private static final int WITHOUT_LOCAL_INK = 1 + CaptchaReader.secondLook(Preprocessing.Input.DEFAULT, false).size();
 
 	@Autowired
 	CaptchaModel model;
@@ -78,12 +82,27 @@ class CaptchaReaderTest {
 		CaptchaReader.Recognition withoutLocalInk = new CaptchaReader(this.model,
 				properties(this.properties.model(), 0.9, false))
 			.read(Fixtures.FUNKY.image(), this.math);
-		assertThat(withoutLocalInk.views()).isEqualTo(ALL_VIEWS - 1);
+		assertThat(withoutLocalInk.views()).isEqualTo(WITHOUT_LOCAL_INK);
 		assertThat(withoutLocalInk.text()).as("the four views, all ink measured against the whole image")
 			.isNotEqualTo(Fixtures.FUNKY.text());
 		CaptchaReader.Recognition withLocalInk = reader(0.9).read(Fixtures.FUNKY.image(), this.math);
 		assertThat(withLocalInk.views()).isEqualTo(ALL_VIEWS);
 		assertThat(withLocalInk.text()).isEqualTo(Fixtures.FUNKY.text());
+	}
+
+	@Test
+	void theSecondLookOfAModelTrainedOnTheImagesBackgroundAddsThreeLocalInkLooks() {
+		List<Look> image = CaptchaReader.secondLook(Preprocessing.Input.DEFAULT, false);
+		assertThat(image).hasSize(4).allMatch((look) -> look.background() == Background.IMAGE);
+		List<Look> withLocalInk = CaptchaReader.secondLook(Preprocessing.Input.DEFAULT, true);
+		assertThat(withLocalInk).hasSize(7).startsWith(image.toArray(Look[]::new));
+		assertThat(withLocalInk.subList(4, 7)).allMatch((look) -> look.background() == Background.LOCAL)
+			.contains(new Look(View.AS_IS, Background.LOCAL));
+		Preprocessing.Input local = new Preprocessing.Input(Fit.STRETCH, Background.LOCAL);
+		assertThat(CaptchaReader.secondLook(local, true)).as("the margins only, against its own background")
+			.isEqualTo(CaptchaReader.secondLook(local, false))
+			.hasSize(3)
+			.allMatch((look) -> look.background() == Background.LOCAL && look.view().polarity() == Polarity.JUDGED);
 	}
 
 	@Test
@@ -160,8 +179,8 @@ class CaptchaReaderTest {
 			assertThat(sure.text()).isEqualTo(first.text());
 			assertThat(sure.confidence()).isEqualTo(first.confidence());
 			CaptchaReader.Recognition always = new CaptchaReader(model, properties(local, 1)).read(image, this.math);
-			assertThat(always.views()).as("the reversed polarity and the local ink are the first look again, so not read")
-				.isEqualTo(ALL_VIEWS - 2);
+			assertThat(always.views()).as("the reversed polarity is the first look again, the local ink its own")
+				.isEqualTo(1 + 3);
 		}
 	}
 
