@@ -40,8 +40,9 @@ class CaptchaReader {
 
 	/**
 	 * Ink measured against the local background, as is and with two margins: chosen, like the margins, on captchas
-	 * the benchmark does not use (docs 13.3). As is, it reads text on gradients and colourful noise; the margins give
-	 * each strip more background to take its colour from when large bold text fills it, which as is misled it.
+	 * the benchmark does not use (docs 13.3). As is, it reads text on gradients and colourful noise, but where large
+	 * bold text fills a strip the strip's background takes the text's colour; the margins give every strip paper to
+	 * take its colour from.
 	 */
 	private static final List<View> LOCAL_INK = List.of(View.AS_IS, new View(Polarity.JUDGED, 0.05, 0.12),
 			new View(Polarity.JUDGED, 0.1, 0.3));
