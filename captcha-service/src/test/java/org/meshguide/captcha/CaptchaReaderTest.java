@@ -152,9 +152,10 @@ class CaptchaReaderTest {
 			assertThat(model.input()).isEqualTo(new Preprocessing.Input(Fit.LETTERBOX, Background.IMAGE));
 			View view = Fit.LETTERBOX.view(image);
 			assertThat(view).as("the image is not the input's shape, so letterboxing changes it").isNotEqualTo(View.AS_IS);
-			CtcDecoder.Reading asTrained = CtcDecoder.decode(model.logits(Preprocessing.ink(image, view))[0],
+			float[] letterboxedInk = Preprocessing.ink(image, view, Background.IMAGE);
+			CtcDecoder.Reading asTrained = CtcDecoder.decode(model.logits(letterboxedInk)[0],
 					this.math.allowed(), this.math.pattern(), this.properties.beamWidth());
-			CtcDecoder.Reading stretched = CtcDecoder.decode(model.logits(Preprocessing.ink(image))[0],
+			CtcDecoder.Reading stretched = CtcDecoder.decode(model.logits(Preprocessing.Input.DEFAULT.ink(image))[0],
 					this.math.allowed(), this.math.pattern(), this.properties.beamWidth());
 			assertThat(asTrained.confidence()).isNotEqualTo(stretched.confidence());
 			CaptchaReader.Recognition recognition = new CaptchaReader(model, properties(letterboxed, 0)).read(image,
@@ -172,7 +173,7 @@ class CaptchaReaderTest {
 			assertThat(model.input()).isEqualTo(new Preprocessing.Input(Fit.STRETCH, Background.LOCAL));
 			float[] asTrained = Preprocessing.ink(image, View.AS_IS, Background.LOCAL);
 			assertThat(asTrained).as("the grid fixture reads differently against its local background")
-				.isNotEqualTo(Preprocessing.ink(image));
+				.isNotEqualTo(Preprocessing.Input.DEFAULT.ink(image));
 			CtcDecoder.Reading first = CtcDecoder.decode(model.logits(asTrained)[0], this.math.allowed(),
 					this.math.pattern(), this.properties.beamWidth());
 			CaptchaReader.Recognition sure = new CaptchaReader(model, properties(local, 0)).read(image, this.math);

@@ -78,7 +78,7 @@ public final class Preprocessing {
 
 		/** @return the background called {@code name}, in any case */
 		public static Optional<Background> named(String name) {
-			return Arrays.stream(values()).filter((background) -> background.name().equalsIgnoreCase(name)).findFirst();
+			return Preprocessing.named(values(), name);
 		}
 
 	}
@@ -108,7 +108,7 @@ public final class Preprocessing {
 
 		/** @return the fit called {@code name}, in any case: what a model's metadata and the trainer's option say */
 		public static Optional<Fit> named(String name) {
-			return Arrays.stream(values()).filter((fit) -> fit.name().equalsIgnoreCase(name)).findFirst();
+			return Preprocessing.named(values(), name);
 		}
 
 		/** @return how the model trained with this fit sees the image at first look */
@@ -198,16 +198,6 @@ public final class Preprocessing {
 			}
 		}
 
-	}
-
-	/** @return {@value #HEIGHT} rows of {@value #WIDTH} values in [0, 1], row-major */
-	public static float[] ink(BufferedImage image) {
-		return ink(image, View.AS_IS);
-	}
-
-	/** @return {@value #HEIGHT} rows of {@value #WIDTH} values in [0, 1], row-major, of the image seen as the view */
-	public static float[] ink(BufferedImage image, View view) {
-		return ink(image, view, Background.IMAGE);
 	}
 
 	/**
@@ -307,6 +297,14 @@ public final class Preprocessing {
 			}
 		}
 		return ink;
+	}
+
+	/**
+	 * @return the constant spelt {@code name}, in any case: how the trainer's options and a model's metadata name a
+	 * {@link Fit} or a {@link Background}
+	 */
+	private static <E extends Enum<E>> Optional<E> named(E[] values, String name) {
+		return Arrays.stream(values).filter((value) -> value.name().equalsIgnoreCase(name)).findFirst();
 	}
 
 	/** @return red, green or blue (0, 1, 2) of a packed RGB pixel */

@@ -29,7 +29,7 @@ class GeneratorsTest {
 			assertThat(sample.image().getWidth()).isGreaterThan(50);
 			assertThat(sample.label()).isNotBlank().doesNotContainAnyWhitespaces();
 			assertThat(sample.label().chars().allMatch((c) -> Vocabulary.classOf((char) c) > 0)).as(sample.label()).isTrue();
-			float[] ink = Preprocessing.ink(sample.image());
+			float[] ink = Preprocessing.Input.DEFAULT.ink(sample.image());
 			assertThat(ink).hasSize(Preprocessing.HEIGHT * Preprocessing.WIDTH);
 			assertThat(meanInk(ink)).as("%s: some ink, mostly background", sample.label()).isBetween(0.01, 0.6);
 		}
@@ -49,7 +49,7 @@ class GeneratorsTest {
 		int mostlyInk = 0;
 		for (int i = 0; i < 20; i++) {
 			BufferedImage image = generator.next(random).image();
-			if (meanInk(Preprocessing.ink(image)) > 0.6) {
+			if (meanInk(Preprocessing.Input.DEFAULT.ink(image)) > 0.6) {
 				mostlyInk++;
 			}
 			assertThat(meanInk(Preprocessing.ink(image, Preprocessing.View.AS_IS, Preprocessing.Background.LOCAL)))
@@ -73,7 +73,8 @@ class GeneratorsTest {
 		Sample first = generator.next(new Random(7));
 		Sample second = generator.next(new Random(7));
 		assertThat(second.label()).isEqualTo(first.label());
-		assertThat(Preprocessing.ink(second.image())).isEqualTo(Preprocessing.ink(first.image()));
+		assertThat(Preprocessing.Input.DEFAULT.ink(second.image()))
+			.isEqualTo(Preprocessing.Input.DEFAULT.ink(first.image()));
 	}
 
 	/** One easy-captcha font, hutool kind or JCaptcha background: the same texts as the mix, and a list of the valid ones. */

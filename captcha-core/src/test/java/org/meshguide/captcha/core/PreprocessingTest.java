@@ -27,21 +27,22 @@ class PreprocessingTest {
 
 	@Test
 	void darkStrokesOnLightBackgroundAreInk() {
-		float[] ink = Preprocessing.ink(barOn(Color.WHITE, Color.BLACK));
+		float[] ink = Input.DEFAULT.ink(barOn(Color.WHITE, Color.BLACK));
 		assertThat(ink[row(24) + 80]).isCloseTo(1f, within(0.01f));
 		assertThat(ink[row(2) + 80]).isCloseTo(0f, within(0.01f));
 	}
 
 	@Test
 	void onADarkBackgroundTheBrightStrokesAreInk() {
-		float[] ink = Preprocessing.ink(barOn(Color.BLACK, Color.WHITE));
+		float[] ink = Input.DEFAULT.ink(barOn(Color.BLACK, Color.WHITE));
 		assertThat(ink[row(24) + 80]).isCloseTo(1f, within(0.01f));
 		assertThat(ink[row(2) + 80]).isCloseTo(0f, within(0.01f));
 	}
 
 	@Test
 	void reversedPolarityReadsTheOtherWayRound() {
-		float[] ink = Preprocessing.ink(barOn(Color.WHITE, Color.BLACK), new View(Polarity.REVERSED, 0, 0));
+		float[] ink = Preprocessing.ink(barOn(Color.WHITE, Color.BLACK), new View(Polarity.REVERSED, 0, 0),
+				Background.IMAGE);
 		assertThat(ink[row(24) + 80]).isCloseTo(0f, within(0.01f));
 		assertThat(ink[row(2) + 80]).isCloseTo(1f, within(0.01f));
 	}
@@ -49,7 +50,7 @@ class PreprocessingTest {
 	@Test
 	void asIsIsWhatTrainingSees() {
 		BufferedImage image = barOn(new Color(250, 240, 200), new Color(30, 60, 200));
-		assertThat(Preprocessing.ink(image, View.AS_IS)).isEqualTo(Preprocessing.ink(image));
+		assertThat(Preprocessing.ink(image, View.AS_IS, Background.IMAGE)).isEqualTo(Input.DEFAULT.ink(image));
 	}
 
 	@Test
@@ -63,14 +64,14 @@ class PreprocessingTest {
 		g.fillRect(0, 15, 200, 20);
 		g.dispose();
 		// 25 % of the width on each side: the image takes the middle 160 / 1.5 ≈ 107 columns
-		float[] ink = Preprocessing.ink(image, new View(Polarity.JUDGED, 0.25, 0.25));
+		float[] ink = Preprocessing.ink(image, new View(Polarity.JUDGED, 0.25, 0.25), Background.IMAGE);
 		int margin = Math.round(W * 0.25f / 1.5f);
 		assertThat(ink[row(24) + margin - 2]).as("left margin").isCloseTo(0f, within(0.01f));
 		assertThat(ink[row(24) + W - margin + 1]).as("right margin").isCloseTo(0f, within(0.01f));
 		assertThat(ink[row(1) + 80]).as("top margin").isCloseTo(0f, within(0.01f));
 		assertThat(ink[row(12) + 80]).as("the image's own background, as blank as the margins").isCloseTo(0f, within(0.01f));
 		assertThat(ink[row(24) + margin + 2]).as("the bar, moved in").isCloseTo(1f, within(0.01f));
-		float[] asIs = Preprocessing.ink(image);
+		float[] asIs = Input.DEFAULT.ink(image);
 		assertThat(asIs[row(24) + 2]).as("without margins the bar reaches the edge").isCloseTo(1f, within(0.01f));
 	}
 
@@ -87,12 +88,12 @@ class PreprocessingTest {
 		View view = Preprocessing.Fit.LETTERBOX.view(image);
 		assertThat(view.marginY()).isZero();
 		// 48 rows tall, so 96 columns wide, centred: columns 32 to 127, the square's left edge at 32, right at 80
-		float[] ink = Preprocessing.ink(image, view);
+		float[] ink = Preprocessing.ink(image, view, Background.IMAGE);
 		assertThat(ink[row(24) + 29]).as("left margin").isCloseTo(0f, within(0.01f));
 		assertThat(ink[row(24) + 35]).as("the square's left side").isCloseTo(1f, within(0.01f));
 		assertThat(ink[row(24) + 77]).as("the square's right side").isCloseTo(1f, within(0.01f));
 		assertThat(ink[row(24) + 83]).as("right of the square").isCloseTo(0f, within(0.01f));
-		assertThat(Preprocessing.ink(image)[row(24) + 29]).as("stretched, the square fills columns 0 to 79")
+		assertThat(Input.DEFAULT.ink(image)[row(24) + 29]).as("stretched, the square fills columns 0 to 79")
 			.isCloseTo(1f, within(0.01f));
 	}
 
@@ -102,11 +103,11 @@ class PreprocessingTest {
 		BufferedImage image = blackOnWhite(400, 50, new Rectangle(0, 20, 400, 10));
 		View view = Preprocessing.Fit.LETTERBOX.view(image);
 		assertThat(view.marginX()).isZero();
-		float[] ink = Preprocessing.ink(image, view);
+		float[] ink = Preprocessing.ink(image, view, Background.IMAGE);
 		assertThat(ink[row(18) + 80]).as("above the bar").isCloseTo(0f, within(0.01f));
 		assertThat(ink[row(24) + 80]).as("the bar").isCloseTo(1f, within(0.01f));
 		assertThat(ink[row(28) + 80]).as("below the bar").isCloseTo(0f, within(0.01f));
-		assertThat(Preprocessing.ink(image)[row(27) + 80]).as("stretched, the bar spans rows 19 to 28")
+		assertThat(Input.DEFAULT.ink(image)[row(27) + 80]).as("stretched, the bar spans rows 19 to 28")
 			.isCloseTo(1f, within(0.01f));
 	}
 
@@ -145,7 +146,7 @@ class PreprocessingTest {
 		for (BufferedImage image : List.of(barOn(Color.WHITE, Color.BLACK), barOn(Color.BLACK, Color.WHITE),
 				barOn(new Color(250, 240, 200), new Color(30, 60, 200)))) {
 			float[] local = Preprocessing.ink(image, View.AS_IS, Background.LOCAL);
-			float[] whole = Preprocessing.ink(image);
+			float[] whole = Input.DEFAULT.ink(image);
 			for (int i = 0; i < whole.length; i++) {
 				assertThat(local[i]).as("pixel %d", i).isCloseTo(whole[i], within(0.01f));
 			}
@@ -155,7 +156,7 @@ class PreprocessingTest {
 	@Test
 	void againstTheLocalBackgroundTheDarkEndOfAGradientIsNotInk() {
 		BufferedImage image = redBarOnAGradient();
-		float[] whole = Preprocessing.ink(image);
+		float[] whole = Input.DEFAULT.ink(image);
 		float[] local = Preprocessing.ink(image, View.AS_IS, Background.LOCAL);
 		assertThat(whole[row(5) + 5]).as("the dark end, against the whole image's light background").isGreaterThan(0.5f);
 		assertThat(local[row(5) + 5]).as("the dark end, against the colour around it").isLessThan(0.1f);
@@ -184,7 +185,7 @@ class PreprocessingTest {
 		assertThat(Input.DEFAULT.differs(new Look(reversed.view(), Background.IMAGE))).isTrue();
 		assertThat(local.differs(new Look(new View(Polarity.JUDGED, 0, 0.2), Background.LOCAL))).isTrue();
 		assertThat(Input.DEFAULT.differs(new Look(View.AS_IS, Background.IMAGE))).isFalse();
-		assertThat(Input.DEFAULT.ink(image)).isEqualTo(Preprocessing.ink(image));
+		assertThat(Input.DEFAULT.ink(image)).isEqualTo(Preprocessing.ink(image, View.AS_IS, Background.IMAGE));
 	}
 
 	@Test

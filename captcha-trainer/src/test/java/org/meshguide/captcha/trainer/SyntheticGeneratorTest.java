@@ -124,7 +124,7 @@ class SyntheticGeneratorTest {
 	private static double rightmostInk(SyntheticGenerator.OffRightEdge offRight, int count) {
 		double ink = 0;
 		for (Sample sample : draw(true, count, 20251130, offRight)) {
-			float[] input = Preprocessing.ink(sample.image());
+			float[] input = Preprocessing.Input.DEFAULT.ink(sample.image());
 			for (int row = 0; row < Preprocessing.HEIGHT; row++) {
 				for (int column = Preprocessing.WIDTH * 19 / 20; column < Preprocessing.WIDTH; column++) {
 					ink += input[row * Preprocessing.WIDTH + column];
@@ -143,7 +143,8 @@ class SyntheticGeneratorTest {
 		int size = Preprocessing.HEIGHT * Preprocessing.WIDTH;
 		float[] images = new float[samples.size() * size];
 		for (int i = 0; i < samples.size(); i++) {
-			System.arraycopy(Preprocessing.ink(samples.get(i).image()), 0, images, i * size, size);
+			float[] ink = Preprocessing.Input.DEFAULT.ink(samples.get(i).image());
+			System.arraycopy(ink, 0, images, i * size, size);
 		}
 		try (OrtSession session = OrtEnvironment.getEnvironment().createSession(SERVICE_MODEL.toString(), new OrtSession.SessionOptions())) {
 			float[][][] logits = OnnxExport.logits(session, images);
