@@ -49,10 +49,16 @@ final class CaptchaException extends ErrorResponseException {
 		return ex;
 	}
 
-	static CaptchaException unanswerable(String text, String why) {
+	/**
+	 * Carries the reading as a 200 would (text, confidence, views): a client can tell a division by zero read
+	 * with confidence from a reading no look could make sense of, and a benchmark counts its second looks.
+	 */
+	static CaptchaException unanswerable(CaptchaReader.Recognition recognition, String why) {
 		CaptchaException ex = new CaptchaException(HttpStatus.UNPROCESSABLE_CONTENT, "unanswerable",
-				"recognised '" + text + "' but " + why);
-		ex.getBody().setProperty("text", text);
+				"recognised '" + recognition.text() + "' but " + why);
+		ex.getBody().setProperty("text", recognition.text());
+		ex.getBody().setProperty("confidence", recognition.confidence());
+		ex.getBody().setProperty("views", recognition.views());
 		return ex;
 	}
 

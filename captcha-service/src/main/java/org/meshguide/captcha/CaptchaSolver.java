@@ -50,9 +50,9 @@ class CaptchaSolver {
 		acquireSlot();
 		try {
 			CaptchaReader.Recognition recognition = recognise(upload, profile);
-			Long result = profile.settings().arithmetic() ? compute(recognition.text()) : null;
+			Long result = profile.settings().arithmetic() ? compute(recognition) : null;
 			if (!profile.pattern().matcher(recognition.text()).matches()) {
-				throw CaptchaException.unanswerable(recognition.text(),
+				throw CaptchaException.unanswerable(recognition,
 						"profile " + profileName + " expects " + profile.pattern().pattern());
 			}
 			return new Answer(profileName, recognition.text(), result, recognition.confidence(), recognition.views(),
@@ -75,12 +75,12 @@ class CaptchaSolver {
 		});
 	}
 
-	private static Long compute(String text) {
+	private static Long compute(CaptchaReader.Recognition recognition) {
 		try {
-			return Arithmetic.evaluate(text);
+			return Arithmetic.evaluate(recognition.text());
 		}
 		catch (IllegalArgumentException ex) {
-			throw CaptchaException.unanswerable(text, ex.getMessage());
+			throw CaptchaException.unanswerable(recognition, ex.getMessage());
 		}
 	}
 

@@ -60,6 +60,18 @@ class CaptchaServiceHttpTest {
 	}
 
 	@Test
+	void anImageWithoutTextIs422AfterEveryLookWithWhatWasRead() {
+		HttpResponse<String> response = Multipart.post(profile("math"), "img", "image/png", Fixtures.BLANK.bytes());
+		assertProblem(response, 422, "urn:mesh-guide:problem:captcha:unanswerable");
+		JsonNode problem = JSON.readTree(response.body());
+		assertThat(problem.path("text").asString()).isEqualTo(Fixtures.BLANK.text());
+		assertThat(problem.path("detail").asString()).isEqualTo("recognised '' but it is not an arithmetic expression");
+		assertThat(problem.path("confidence").asDouble()).isZero();
+		assertThat(problem.path("views").asInt())
+			.isEqualTo(1 + CaptchaReader.secondLook(Preprocessing.Input.DEFAULT, true).size());
+	}
+
+	@Test
 	void yk122IsTheMathProfileUnderTheSeedsName() {
 		JsonNode answer = JSON.readTree(Multipart.post(profile("yk122"), "img", "image/jpeg",
 				Fixtures.MATH.bytes()).body());

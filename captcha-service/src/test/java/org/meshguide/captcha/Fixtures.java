@@ -10,7 +10,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Captchas easy-captcha, SimpleCaptcha and JCaptcha drew, kept as files so that a test gets the same bytes every run (the
- * libraries' noise cannot be seeded); integration-tests' CaptchaIT uploads the same math file through the gateway.
+ * libraries' noise cannot be seeded), and a blank image; integration-tests' CaptchaIT uploads the same math file through
+ * the gateway.
  */
 final class Fixtures {
 
@@ -34,6 +35,9 @@ final class Fixtures {
 	 * measured against the colour around each pixel reads it right.
 	 */
 	static final Fixture FUNKY = new Fixture("jcaptcha-funky-80-plus-11.png", "80+11=?");
+
+	/** Nothing to read: white, the size of the model's input. */
+	static final Fixture BLANK = new Fixture("blank-white-160x48.png", "");
 
 	private Fixtures() {
 	}

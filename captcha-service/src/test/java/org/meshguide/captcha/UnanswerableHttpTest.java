@@ -36,16 +36,22 @@ class UnanswerableHttpTest {
 	CaptchaModel model;
 
 	@Test
-	void divisionByZeroIs422WithTheRecognisedText() {
+	void divisionByZeroIs422WithTheReadingItCannotCompute() {
 		JsonNode problem = upload("math", "8÷0=?", 422);
 		assertThat(problem.path("text").asString()).isEqualTo("8÷0=?");
 		assertThat(problem.path("detail").asString()).isEqualTo("recognised '8÷0=?' but it divides by zero");
+		// read with confidence at the first look: the problem is the captcha's arithmetic, not the reading
+		assertThat(problem.path("confidence").asDouble()).isGreaterThan(0.9);
+		assertThat(problem.path("views").asInt()).isEqualTo(1);
 	}
 
 	@Test
-	void aReadingThatIsNoExpressionIs422() {
+	void aReadingThatIsNoExpressionIs422AfterEveryLook() {
 		JsonNode problem = upload("yk122", "8x=?", 422);
 		assertThat(problem.path("detail").asString()).isEqualTo("recognised '8x=?' but it is not an arithmetic expression");
+		assertThat(problem.path("confidence").asDouble()).isZero();
+		assertThat(problem.path("views").asInt())
+			.isEqualTo(1 + CaptchaReader.secondLook(Preprocessing.Input.DEFAULT, true).size());
 	}
 
 	@Test

@@ -24,7 +24,8 @@ import org.meshguide.captcha.core.gen.Sample;
  * (the whole reading right, or it counts as wrong), for arithmetic captchas also whether the expression was
  * right whatever became of the "=?" after it and whichever of × x * it read for a multiplication (the answer
  * is then right), the latency of each request, and the share of requests that took the service's second look
- * (answers with more than one view). A division by zero read right (HTTP 422) counts as read.
+ * (replies with more than one view: answers, and the 422s that carry their views too). A division by zero read
+ * right (HTTP 422) counts as read.
  * Appends a Markdown table to --out, the first misreadings of each generator and the commonest kinds of edit
  * among them ({@link Misreadings}): what to work on next. With --readings, also every reading, one line per
  * captcha, so that two models measured on the same captchas can be compared captcha by captcha
