@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 
 import javax.imageio.ImageIO;
 
+import org.meshguide.captcha.core.Preprocessing;
+
 /**
  * Captchas easy-captcha, SimpleCaptcha and JCaptcha drew, kept as files so that a test gets the same bytes every run (the
  * libraries' noise cannot be seeded), and a blank image; integration-tests' CaptchaIT uploads the same math file through
@@ -35,6 +37,9 @@ final class Fixtures {
 	 * measured against the colour around each pixel reads it right.
 	 */
 	static final Fixture FUNKY = new Fixture("jcaptcha-funky-80-plus-11.png", "80+11=?");
+
+	/** How many views the committed model (stretched, ink against the image's background) reads an unsure image in. */
+	static final int ALL_VIEWS = 1 + CaptchaReader.secondLook(Preprocessing.Input.DEFAULT, true).size();
 
 	/** Nothing to read: white, the size of the model's input. */
 	static final Fixture BLANK = new Fixture("blank-white-160x48.png", "");
