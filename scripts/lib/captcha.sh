@@ -4,11 +4,11 @@
 
 CAPTCHA_JAR="$ROOT/captcha-service/target/captcha-service.jar"
 
-# captcha_build LOG: captcha-service's jar, and the trainer with the benchmark client and the pseudo-labeller
+# captcha_build LOG: captcha-service's jar, and the trainer with the benchmark client and the pseudo-labeller.
+# One reactor with -am, so that the parent POM and every module the trainer's later `mvn -pl captcha-trainer
+# exec:exec` resolves from the local repository are installed by this build, not left there by an older one.
 captcha_build() {
-  (cd "$ROOT" && mvn -B -q -ntp -DskipTests install -pl mesh-common,captcha-core,captcha-service) >"$1" 2>&1 \
-    || die "build failed; see $1"
-  (cd "$ROOT" && mvn -B -q -ntp -Ptrain -DskipTests install -pl captcha-trainer) >>"$1" 2>&1 \
+  (cd "$ROOT" && mvn -B -q -ntp -Ptrain -DskipTests install -pl captcha-service,captcha-trainer -am) >"$1" 2>&1 \
     || die "build failed; see $1"
 }
 
