@@ -147,7 +147,7 @@ for entry in "${LOGO[@]}"; do
   names=()
   IFS=, read -ra files <<<"$models"
   for model in "${files[@]}"; do
-    [[ -f $model ]] || die "no model $model (train it with --exclude $library, see docs/13-captcha-service.md)"
+    [[ -f $model ]] || die "no model $model (train it with --exclude $library, see captcha-trainer/docs/reproduce.md)"
     urls+=("$(captcha_model_url "$model")")
     names+=("$(basename "$model" .onnx)")
   done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Self-training, step one: labels captchas nobody labelled with what captcha-service reads on them. A team
 # that meets a new captcha has its images, not their texts; a model that reads some of them surely can
-# label those, and training on them teaches it the new look (docs/13-captcha-service.md, "自训练").
+# label those, and training on them teaches it the new look (captcha-trainer/docs/experiments.md, "自训练").
 #
 #   scripts/pseudo-label-captcha.sh --model M --library hutool [--count 5000]          # fresh captchas of a library
 #   scripts/pseudo-label-captcha.sh --model M --images DIR --profile math [--name N]   # a folder you collected

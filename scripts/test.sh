@@ -44,7 +44,7 @@ stage() {
 cd "$ROOT" || exit 1
 stage maven mvn -B -ntp verify
 # the trainer (profile "train") is not in the default build: its unit tests, and the pseudo-labeller that
-# docs/13 runs by hand, end to end against the real captcha-service
+# captcha-trainer/docs/reproduce.md runs by hand, end to end against the real captcha-service
 stage trainer bash scripts/verify-trainer.sh
 docs() { python3 scripts/check-docs.py && python3 scripts/docs-snippets.py check; }
 stage docs docs

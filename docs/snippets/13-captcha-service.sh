@@ -17,10 +17,6 @@ snip_curl_captcha_second_look() {
 curl -s -F "img=@captcha-service/src/test/resources/captcha/simplecaptcha-grid-92x85.png;type=image/png" http://127.0.0.1:8000/anticaptcha/math
 }
 
-snip_curl_captcha_local_ink() {
-curl -s -F "img=@captcha-service/src/test/resources/captcha/jcaptcha-funky-80-plus-11.png;type=image/png" http://127.0.0.1:8000/anticaptcha/math
-}
-
 snip_curl_captcha_unanswerable() {
 curl -s -w '\nHTTP %{http_code}\n' -F "img=@captcha-service/src/test/resources/captcha/blank-white-160x48.png;type=image/png" http://127.0.0.1:8000/anticaptcha/math
 }

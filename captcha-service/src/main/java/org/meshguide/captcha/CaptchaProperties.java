@@ -31,7 +31,7 @@ import org.springframework.util.unit.DataSize;
  * @param secondLookLocalInk whether the second look of a model trained on the whole image's background also
  * measures ink against the colour around each pixel, in three more views: it reads captchas on gradients and
  * colourful noise, three more images in the unsure image's batch; false leaves the four views the service took
- * before them (docs 13.3, "第二眼")
+ * before them (captcha-trainer/docs/experiments.md, "第二眼")
  * @param profiles what each {@code /anticaptcha/{profile}} path means
  */
 @ConfigurationProperties("captcha")

@@ -24,25 +24,27 @@ import org.springframework.stereotype.Component;
  * fills the frame more tightly than training's did, and a background that changes colour across the image (a
  * gradient, colourful noise), against which the whole image is ink. On the libraries it trained on about seven
  * first readings in ten are sure and cost one inference; on libraries it never saw most are not
- * (docs/13-captcha-service.md, "第二眼"). An ensemble ({@link CaptchaModel} with several members) reads each look
- * with every member, and every reading votes: models trained apart misread different images, so the vote is
- * sometimes right where a member is not (how often: docs/13-captcha-service.md, "训练之间的波动与集成").
+ * (captcha-trainer/docs/experiments.md, "第二眼"). An ensemble ({@link CaptchaModel} with several members) reads
+ * each look with every member, and every reading votes: models trained apart misread different images, so the vote
+ * is sometimes right where a member is not (how often: captcha-trainer/docs/experiments.md,
+ * "训练之间的波动与集成").
  */
 @Component
 class CaptchaReader {
 
 	/**
 	 * The margins of the second look, each a fraction of the image's width and height, seen as the model was trained
-	 * to: chosen by measurement, one at a time, on captchas the benchmark does not use (docs 13.3).
+	 * to: chosen by measurement, one at a time, on captchas the benchmark does not use
+	 * (captcha-trainer/docs/experiments.md, "第二眼").
 	 */
 	private static final List<View> MARGINS = List.of(new View(Polarity.JUDGED, 0.05, 0.12),
 			new View(Polarity.JUDGED, 0, 0.2), new View(Polarity.JUDGED, 0.04, 0));
 
 	/**
 	 * Ink measured against the local background, as is and with two margins: chosen, like the margins, on captchas
-	 * the benchmark does not use (docs 13.3). As is, it reads text on gradients and colourful noise, but where large
-	 * bold text fills a strip the strip's background takes the text's colour; the margins give every strip paper to
-	 * take its colour from.
+	 * the benchmark does not use (captcha-trainer/docs/experiments.md, "第二眼"). As is, it reads text on gradients
+	 * and colourful noise, but where large bold text fills a strip the strip's background takes the text's colour; the
+	 * margins give every strip paper to take its colour from.
 	 */
 	private static final List<View> LOCAL_INK = List.of(View.AS_IS, new View(Polarity.JUDGED, 0.05, 0.12),
 			new View(Polarity.JUDGED, 0.1, 0.3));

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the service reads (model, preprocessing, decoding and the second look together: {@link CaptchaReader}),
  * on captchas rendered now with a fixed seed that training never used, 200 per generator. Each threshold sits at
- * least 3 standard errors (at n = 200) under both the benchmarked figure of docs/13-captcha-service.md and the
+ * least 3 standard errors (at n = 200) under both the benchmarked figure of captcha-trainer/docs/ and the
  * lowest this test measured in the runs that set it (five for this model; the libraries' unseedable randomness
  * moves a figure by several points between runs: kaptcha text 85.5-91.5 %). So a broken model, a preprocessing
  * change or a decoding bug fails the build, while that randomness does not.

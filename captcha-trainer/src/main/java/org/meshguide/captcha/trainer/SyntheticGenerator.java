@@ -42,7 +42,7 @@ import org.meshguide.captcha.core.gen.Texts;
  * right, top or bottom edge, every arithmetic notation; one in four crowded and stretched to fill the image
  * with ghost outlines. Entirely seeded. This is what teaches
  * the model what a captcha is rather than what one library's captchas look like: the
- * leave-one-generator-out figure in docs/13-captcha-service.md measures how well that works. Leaving
+ * leave-one-generator-out figure in captcha-trainer/docs/experiments.md measures how well that works. Leaving
  * easy-captcha out also leaves its fonts out of here.
  */
 final class SyntheticGenerator implements CaptchaGenerator {

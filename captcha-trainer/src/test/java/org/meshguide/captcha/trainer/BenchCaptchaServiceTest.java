@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The benchmark's two definitions every table in docs/13-captcha-service.md uses: "answer right" (the
+ * The benchmark's two definitions every table in captcha-trainer/docs/ uses: "answer right" (the
  * expression, whatever the ending and the multiplication sign) and the latency percentiles; and the held-out
  * captchas it draws once and keeps, so that every model reads the same ones.
  */

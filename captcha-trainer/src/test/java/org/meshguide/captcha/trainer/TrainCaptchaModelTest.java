@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * The options that decide what a model was trained on. Every leave-one-generator-out figure in
- * docs/13-captcha-service.md rests on --exclude removing all of a library's images, and the self-training
+ * captcha-trainer/docs/experiments.md rests on --exclude removing all of a library's images, and the self-training
  * figures on it keeping the pseudo-labelled folders.
  */
 class TrainCaptchaModelTest {
