@@ -3,7 +3,8 @@
 #   1. mvn verify: unit tests, then the apps as real processes (integration-tests/); the captcha trainer
 #      (profile "train"): its unit tests and its pseudo-labeller end to end (scripts/verify-trainer.sh)
 #   2. the guide: links, referenced files, no placeholders left, versions pinned (scripts/check-docs.py); every command,
-#      output and istio/ file shown equals its source (scripts/docs-snippets.py check)
+#      output and istio/ file shown equals its source (scripts/docs-snippets.py check); the non-Java example of
+#      docs/09 forwards the trace headers (scripts/test-propagation-example.py)
 #   3. shellcheck on every shell script, syntax of every Python script, gofmt and go vet on every Go module
 #      (scripts/lint.sh)
 #   4. the cluster path, offline: kustomize renders, strict parsing, consistency, up-istio.sh --dry-run
@@ -46,7 +47,9 @@ stage maven mvn -B -ntp verify
 # the trainer (profile "train") is not in the default build: its unit tests, and the pseudo-labeller that
 # captcha-trainer/docs/reproduce.md runs by hand, end to end against the real captcha-service
 stage trainer bash scripts/verify-trainer.sh
-docs() { python3 scripts/check-docs.py && python3 scripts/docs-snippets.py check; }
+docs() {
+  python3 scripts/check-docs.py && python3 scripts/docs-snippets.py check && python3 scripts/test-propagation-example.py
+}
 stage docs docs
 stage lint bash scripts/lint.sh
 stage k8s bash scripts/verify-k8s.sh
