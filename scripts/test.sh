@@ -11,8 +11,10 @@
 #      (scripts/verify-k8s.sh)
 #   5. container images: jib:buildTar on a locally built base, each image's config checked, one run
 #      under podman (scripts/verify-images.sh)
-#   6. every istio/ sample and the generated local mesh config through istioctl validate + analyze
-#   7. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), every
+#   6. the apps as containers through a Docker API (podman's where there is no Docker): jib:dockerBuild, the
+#      Testcontainers tests, docker compose up with its checks, down (scripts/verify-containers.sh)
+#   7. every istio/ sample and the generated local mesh config through istioctl validate + analyze
+#   8. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), every
 #      command the guide shows run against it (scripts/docs-snippets.py run), mesh down
 # Each stage's log is under .run/test/; the last line adds up the JUnit tests and script checks of the run.
 set -uo pipefail
@@ -54,6 +56,7 @@ stage docs docs
 stage lint bash scripts/lint.sh
 stage k8s bash scripts/verify-k8s.sh
 stage images bash scripts/verify-images.sh
+stage containers bash scripts/verify-containers.sh
 stage istio-validate bash scripts/validate-istio.sh
 
 conformance() {

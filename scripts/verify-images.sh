@@ -104,29 +104,13 @@ if ((${#missing_tools[@]} > 0)); then
 fi
 info "JDK $(java -version 2>&1 | head -1), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), Python $(python3 -c 'import platform; print(platform.python_version())')"
 
-# apt_install PACKAGE PINNED_VERSION: the pinned version, or the archive's current one (with a warning)
-# once a Debian point release has replaced it.
-apt_install() {
-  local package=$1 version=$2 log="$LOGS/apt-$1.log"
-  if ((EUID != 0)) || ! command -v apt-get >/dev/null 2>&1; then
-    fail "install $package" "not installed, and installing needs root and apt-get (Debian: apt-get install $package=$version)"
-    return 1
-  fi
-  info "apt-get install $package=$version (log: ${log#"$ROOT"/})"
-  export DEBIAN_FRONTEND=noninteractive
-  if apt-get install -y -q --no-install-recommends "$package=$version" >"$log" 2>&1 \
-    || { apt-get update -q >>"$log" 2>&1 && apt-get install -y -q --no-install-recommends "$package=$version" >>"$log" 2>&1; }; then
-    return 0
-  fi
-  warn "$package=$version is no longer in the archive; installing its current version (update tools/versions.env)"
-  apt-get install -y -q --no-install-recommends "$package" >>"$log" 2>&1 || { fail "install $package" "$(tail -5 "$log")"; return 1; }
-}
-# deb_version PACKAGE: the installed version, empty when not installed (removed ones keep a version).
-deb_version() { dpkg-query -W -f '${db:Status-Abbrev}${Version}' "$1" 2>/dev/null | sed -n 's/^ii *//p'; }
+# shellcheck source=scripts/lib/apt.sh
+source "$ROOT/scripts/lib/apt.sh"
 if [[ $RUN_APP != none ]]; then
   for pkg in podman:$PODMAN_DEB_VERSION runc:$RUNC_DEB_VERSION; do
     name=${pkg%%:*}
-    command -v "$name" >/dev/null 2>&1 || apt_install "$name" "${pkg#*:}"
+    command -v "$name" >/dev/null 2>&1 || apt_install "$name" "${pkg#*:}" "$LOGS/apt-$name.log" \
+      || fail "install $name" "log: $LOGS/apt-$name.log"
   done
   if command -v podman >/dev/null 2>&1 && command -v runc >/dev/null 2>&1; then
     have_podman="podman $(deb_version podman), runc $(deb_version runc)"
@@ -138,21 +122,16 @@ fi
 
 # --- 1. the base image ------------------------------------------------------------------------------------
 step "Base image: jlink'd JRE on a minimal root filesystem (cached in ${CACHE#"$ROOT"/})"
-# The JDK whose jlink builds the base: $JAVA_HOME, else the one on PATH.
-java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")}
-java_version=$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$java_home/release")
-# The cache key: what goes into the base (the builder, the module list without its comments, the JDK,
-# the C library).
-key=$(cat "$ROOT/scripts/images/build-base.sh" <(grep -v '^#' "$ROOT/scripts/images/jre-modules.txt") \
-  "$java_home/release" <(ldd --version 2>&1 | head -1) | sha256sum | cut -c1-12)
-BASE="$CACHE/base-jre-$java_version-$key.tar"
+# shellcheck source=scripts/lib/base-image.sh
+source "$ROOT/scripts/lib/base-image.sh"
+java_home=$BASE_JAVA_HOME
+java_version=$BASE_JAVA_VERSION
+BASE=$(base_image_tar)
 if [[ -s $BASE ]]; then
   pass "base image ${BASE#"$ROOT"/} (cached, $(du -h "$BASE" | cut -f1))"
 else
   t=$SECONDS
-  if JAVA_HOME=$java_home nice -n 10 "$ROOT/scripts/images/build-base.sh" "$BASE" "$registry/ci-base-jre:$java_version" >"$LOGS/base.log" 2>&1; then
-    find "$CACHE" -maxdepth 1 -name 'base-jre-*.tar' ! -name "$(basename "$BASE")" -delete
-    rm -rf "$CACHE/jib-base-cache"
+  if ensure_base_image_tar "$LOGS/base.log"; then
     pass "base image ${BASE#"$ROOT"/} built in $(elapsed "$t") ($(du -h "$BASE" | cut -f1))"
     sed 's/^/    /' "$LOGS/base.log"
   else
@@ -179,7 +158,7 @@ if [[ -s $BASE ]]; then
     t=$SECONDS
     info "mvn jib:buildTar -pl $apps -Djib.from.image=tar://${BASE#"$ROOT"/} (log: ${LOGS#"$ROOT"/}/jib.log)"
     # Jib's cache of base image layers goes next to the base, not into the user's ~/.cache.
-    (cd "$ROOT" && nice -n 10 mvn -B -ntp -pl "$apps" jib:buildTar "-Djib.from.image=tar://$BASE" \
+    (cd "$ROOT" && nice -n 10 mvn -B -ntp -pl "$apps" jib:buildTar "-Djib.from.image=tar://$BASE" "-Djib.from.platforms=$BASE_PLATFORM" \
       "-Djib.baseImageCache=$CACHE/jib-base-cache" -Djib.disableUpdateChecks=true) >"$LOGS/jib.log" 2>&1
     status=$?
     for app in "${APPS[@]}"; do
@@ -380,7 +359,7 @@ else
       info "jib:dockerBuild with podman skipped (podman's default store does not work here)"
     else
       t=$SECONDS
-      if (cd "$ROOT" && nice -n 10 mvn -B -ntp -pl "$RUN_APP" jib:dockerBuild "-Djib.from.image=tar://$BASE" \
+      if (cd "$ROOT" && nice -n 10 mvn -B -ntp -pl "$RUN_APP" jib:dockerBuild "-Djib.from.image=tar://$BASE" "-Djib.from.platforms=$BASE_PLATFORM" \
         "-Djib.baseImageCache=$CACHE/jib-base-cache" -Djib.disableUpdateChecks=true \
         "-Djib.dockerClient.executable=$(command -v podman)") >"$LOGS/jib-dockerBuild.log" 2>&1; then
         LOADED_IMAGE=$(podman image inspect --format '{{.Id}}' "$registry/$RUN_APP:$tag" 2>/dev/null)

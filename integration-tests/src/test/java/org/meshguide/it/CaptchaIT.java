@@ -9,12 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SubmissionPublisher;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -111,17 +109,17 @@ class CaptchaIT {
 
 	@Test
 	void theUploadIsOneTraceAcrossGatewayAndCaptchaWithTheRecognitionAsItsOwnSpan() throws IOException {
-		String traceId = randomHex(16);
+		String traceId = Spans.randomHex(16);
 		HttpResponse<String> response = upload(gateway, "/anticaptcha/yk122",
 				fixture(), Map.of("x-b3-traceid", traceId,
-						"x-b3-spanid", randomHex(8), "x-b3-sampled", "1"));
+						"x-b3-spanid", Spans.randomHex(8), "x-b3-sampled", "1"));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		List<JsonNode> spans = Polling.await(Duration.ofSeconds(15), "4 spans of trace " + traceId, () -> {
 			List<JsonNode> trace = zipkin.trace(traceId);
 			return (trace.size() >= 4) ? trace : null;
 		});
-		JsonNode gatewayClient = span(spans, "gateway-service", "CLIENT");
-		JsonNode captchaServer = span(spans, "captcha-service", "SERVER");
+		JsonNode gatewayClient = Spans.span(spans, "gateway-service", "CLIENT");
+		JsonNode captchaServer = Spans.span(spans, "captcha-service", "SERVER");
 		JsonNode recognition = spans.stream()
 			.filter((s) -> "captcha.recognition".equals(s.path("name").asString()))
 			.findFirst()
@@ -210,21 +208,6 @@ class CaptchaIT {
 	 */
 	private static byte[] fixture() throws IOException {
 		return Files.readAllBytes(AppProcess.ROOT.resolve("captcha-service/src/test/resources/captcha/" + FIXTURE_FILE));
-	}
-
-	private static JsonNode span(List<JsonNode> spans, String service, String kind) {
-		return spans.stream()
-			.filter((s) -> service.equals(s.path("localEndpoint").path("serviceName").asString())
-					&& kind.equals(s.path("kind").asString()))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError(kind + " span of " + service + " in " + spans));
-	}
-
-	private static String randomHex(int bytes) {
-		byte[] random = new byte[bytes];
-		ThreadLocalRandom.current().nextBytes(random);
-		random[0] |= 0x10;
-		return HexFormat.of().formatHex(random);
 	}
 
 }

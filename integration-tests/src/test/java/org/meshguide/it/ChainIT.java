@@ -8,15 +8,11 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +40,7 @@ class ChainIT {
 	@TempDir
 	static Path work;
 
-	static Path configMount;
+	static ConfigMapMount configMount;
 
 	static SpanCollector zipkin;
 
@@ -61,11 +57,11 @@ class ChainIT {
 	@BeforeAll
 	static void startTheChain() throws Exception {
 		zipkin = new SpanCollector();
-		configMount = work.resolve("data-config");
-		swapConfig("{\n  \"key1\": \"value1\",\n  \"key2\": \"value2\"\n}");
+		configMount = new ConfigMapMount(work);
+		configMount.swap("{\n  \"key1\": \"value1\",\n  \"key2\": \"value2\"\n}");
 		List<String> tracing = List.of("--management.tracing.export.zipkin.endpoint=" + zipkin.endpoint());
 		data = AppProcess.start("data-service", "data-service",
-				concat(tracing, "--data.config-file=" + configMount.resolve("config-data.json")),
+				concat(tracing, "--data.config-file=" + configMount.path().resolve("config-data.json")),
 				Map.of("CONFIG_VALUE1", "42", "CONFIG_VALUE2", "foo"));
 		echoPortV1 = AppProcess.freePort();
 		businessV1 = AppProcess.start("business-v1", "business-v1",
@@ -115,8 +111,8 @@ class ChainIT {
 
 	@Test
 	void traceContextReachesDataServiceWithCorrectParentLinks() {
-		String traceId = randomHex(16);
-		String callerSpanId = randomHex(8);
+		String traceId = Spans.randomHex(16);
+		String callerSpanId = Spans.randomHex(8);
 		String requestId = UUID.randomUUID().toString();
 		HttpResponse<String> response = Http.get(gateway.url().resolve("/"), Map.of("x-b3-traceid", traceId,
 				"x-b3-spanid", callerSpanId, "x-b3-sampled", "1", "x-request-id", requestId));
@@ -127,35 +123,19 @@ class ChainIT {
 			List<JsonNode> trace = zipkin.trace(traceId);
 			return (trace.size() >= 5) ? trace : null;
 		});
-		JsonNode gatewayServer = span(spans, "gateway-service", "SERVER");
-		JsonNode gatewayClient = span(spans, "gateway-service", "CLIENT");
-		JsonNode businessServer = span(spans, "business-v2", "SERVER");
-		JsonNode businessClient = span(spans, "business-v2", "CLIENT");
-		JsonNode dataServer = span(spans, "data-service", "SERVER");
-
-		assertThat(spans).hasSize(5);
-		assertThat(parent(gatewayServer)).isEqualTo(callerSpanId);
-		assertThat(parent(gatewayClient)).isEqualTo(id(gatewayServer));
-		assertThat(parent(businessServer)).isEqualTo(id(gatewayClient));
-		assertThat(parent(businessClient)).isEqualTo(id(businessServer));
-		assertThat(parent(dataServer)).as("data-service's parent is business-v2's outgoing call")
-			.isEqualTo(id(businessClient));
-		assertThat(List.of(gatewayServer, businessServer, dataServer))
-			.allSatisfy(span -> assertThat(span.path("tags").path("x-request-id").asString())
-				.as("x-request-id arriving at %s", span.path("localEndpoint").path("serviceName").asString())
-				.isEqualTo(requestId));
+		Spans.assertChainTrace(spans, callerSpanId, requestId);
 	}
 
 	@Test
 	void configMapSwapChangesTheGatewayAnswerWithinTwoSecondsAndABrokenFileDoesNot() throws IOException {
-		swapConfig("{\"key1\": \"value1\", \"key3\": \"value3\"}");
+		configMount.swap("{\"key1\": \"value1\", \"key3\": \"value3\"}");
 		String changed = Polling.await(RELOAD_DEADLINE, "gateway answer shows key3", () -> {
 			String body = Http.get(gateway.url().resolve("/")).body();
 			return body.contains("\"key3\": \"value3\"") ? body : null;
 		});
 		assertThat(changed).contains("config_value1=42");
 
-		swapConfig("{\"key1\": ");
+		configMount.swap("{\"key1\": ");
 		JsonNode health = Polling.await(RELOAD_DEADLINE, "data-service health reports the broken file", () -> {
 			JsonNode details = JSON.readTree(Http.get(data.url().resolve("/actuator/health")).body())
 				.path("components")
@@ -166,7 +146,7 @@ class ChainIT {
 		assertThat(health.path("details").path("error").asString()).startsWith("not valid JSON");
 		assertThat(Http.get(gateway.url().resolve("/")).body()).isEqualTo(changed);
 
-		swapConfig("{\n  \"key1\": \"value1\",\n  \"key2\": \"value2\"\n}");
+		configMount.swap("{\n  \"key1\": \"value1\",\n  \"key2\": \"value2\"\n}");
 		Polling.await(RELOAD_DEADLINE, "original content back",
 				() -> Http.get(gateway.url().resolve("/")).body().contains("key2") ? true : null);
 	}
@@ -228,47 +208,6 @@ class ChainIT {
 			assertThat(in.readLine()).isEqualTo("v1 hello");
 			assertThat(in.readLine()).isEqualTo("v1 world");
 		}
-	}
-
-	private static void swapConfig(String content) throws IOException {
-		Path source = work.resolve("config-data.json");
-		Files.writeString(source, content);
-		Process swap = new ProcessBuilder("bash", AppProcess.ROOT.resolve("scripts/configmap-swap.sh").toString(),
-				configMount.toString(), source.toString())
-			.redirectErrorStream(true)
-			.start();
-		try {
-			int exit = swap.waitFor();
-			assertThat(exit).as(new String(swap.getInputStream().readAllBytes())).isZero();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static JsonNode span(List<JsonNode> spans, String service, String kind) {
-		Optional<JsonNode> match = spans.stream()
-			.filter(s -> service.equals(s.path("localEndpoint").path("serviceName").asString())
-					&& kind.equals(s.path("kind").asString()))
-			.findFirst();
-		assertThat(match).as("%s span of %s in %s", kind, service, spans).isPresent();
-		return match.get();
-	}
-
-	private static String id(JsonNode span) {
-		return span.path("id").asString();
-	}
-
-	private static String parent(JsonNode span) {
-		return span.path("parentId").asString();
-	}
-
-	private static String randomHex(int bytes) {
-		byte[] random = new byte[bytes];
-		ThreadLocalRandom.current().nextBytes(random);
-		random[0] |= 0x10;
-		return HexFormat.of().formatHex(random);
 	}
 
 	private static List<String> concat(List<String> first, String... more) {
