@@ -2,7 +2,11 @@
 # shellcheck shell=bash
 
 # deb_version PACKAGE: the installed version, empty when not installed (removed ones keep a version).
-deb_version() { dpkg-query -W -f '${db:Status-Abbrev}${Version}' "$1" 2>/dev/null | sed -n 's/^ii *//p'; }
+# Always status 0, so `v=$(deb_version p)` is safe under set -e with pipefail.
+deb_version() {
+  dpkg-query -W -f '${db:Status-Abbrev}${Version}' "$1" 2>/dev/null | sed -n 's/^ii *//p'
+  return 0
+}
 
 # apt_install PACKAGE PINNED_VERSION LOG: installs the pinned version, or the archive's current one (with a
 # warning) once a Debian point release has replaced it. Needs root and apt-get; says why on stderr otherwise.

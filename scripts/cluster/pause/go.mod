@@ -1,0 +1,3 @@
+module github.com/meshguide/cluster-pause
+
+go 1.24.0
