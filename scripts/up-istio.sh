@@ -3,6 +3,8 @@
 #
 #   scripts/up-istio.sh                  kind cluster "mesh-guide" -> Istio -> addons -> images -> apps -> smoke check
 #   scripts/up-istio.sh --minikube       the same on minikube (profile "mesh-guide")
+#   scripts/up-istio.sh --local-cluster  the same on this machine's cluster without Docker (scripts/cluster.sh, what
+#                                        CI runs): locally built istioctl and images, imported without a registry
 #   scripts/up-istio.sh --with-captcha   also build and deploy captcha-service (k8s/components/captcha)
 #   scripts/up-istio.sh --skip-build     reuse the mesh-guide/* images already in the local Docker
 #   scripts/up-istio.sh --dry-run        print every command it would run, run none (needs no Docker, cluster or network)
@@ -18,7 +20,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib/common.sh"
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 
 TARGET=kind
 DRY_RUN=false
@@ -29,6 +31,7 @@ while (($#)); do
   case $1 in
     --kind) TARGET=kind ;;
     --minikube) TARGET=minikube ;;
+    --local-cluster) TARGET=local-cluster ;;
     --dry-run) DRY_RUN=true ;;
     --down) DOWN=true ;;
     --skip-build) BUILD=false ;;
@@ -54,7 +57,24 @@ CLUSTER_NAME=${CLUSTER_NAME:-mesh-guide}
 MINIKUBE_DRIVER=${MINIKUBE_DRIVER:-docker}
 ISTIO_HOME=${ISTIO_HOME:-$ROOT/.tools/cluster/istio-$ISTIO_VERSION}
 ISTIOCTL="$ISTIO_HOME/bin/istioctl"
-if [[ $TARGET == kind ]]; then CONTEXT="kind-$CLUSTER_NAME"; else CONTEXT=$CLUSTER_NAME; fi
+ISTIO_OVERLAYS=()
+case $TARGET in
+  kind) CONTEXT="kind-$CLUSTER_NAME" ;;
+  minikube) CONTEXT=$CLUSTER_NAME ;;
+  local-cluster)
+    # scripts/cluster.sh's kubeconfig and kubectl (the cluster's version), the istioctl built from the
+    # istio.io/istio module (scripts/install-tools.sh); samples/addons come from the same module.
+    CONTEXT=local-cluster
+    export KUBECONFIG="$ROOT/.run/cluster/kubeconfig"
+    PATH="$ROOT/.tools/cluster/bin:$PATH"
+    ISTIOCTL="$ROOT/.tools/bin/istioctl"
+    ISTIO_OVERLAYS=(-f "$ROOT/k8s/cluster/istio-install-local-cluster.yaml")
+    # shellcheck source=SCRIPTDIR/lib/cluster-images.sh
+    source "$ROOT/scripts/lib/cluster-images.sh"
+    # shellcheck source=SCRIPTDIR/lib/base-image.sh
+    source "$ROOT/scripts/lib/base-image.sh"
+    ;;
+esac
 
 # The images Jib builds: <image.registry>/<module>:<image.tag> from the root pom.
 pom_property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -1; }
@@ -111,11 +131,14 @@ kube() { run kubectl --context "$CONTEXT" "$@"; }
 # --- steps -----------------------------------------------------------------------------------------
 down() {
   step "Deleting the $TARGET cluster $CLUSTER_NAME"
-  if [[ $TARGET == kind ]]; then
-    run kind delete cluster --name "$CLUSTER_NAME"
-  else
-    run minikube delete -p "$CLUSTER_NAME"
-  fi
+  case $TARGET in
+    kind) run kind delete cluster --name "$CLUSTER_NAME" ;;
+    minikube) run minikube delete -p "$CLUSTER_NAME" ;;
+    local-cluster)
+      run scripts/cluster.sh down
+      return 0
+      ;;
+  esac
   info "the Istio release cache stays in .tools/cluster/ (delete it by hand if you want the space back)"
 }
 
@@ -130,6 +153,13 @@ need() {
 
 check_prerequisites() {
   step "Checking prerequisites"
+  if [[ $TARGET == local-cluster ]]; then
+    # scripts/cluster.sh up builds and checks the rest (Go modules, Debian packages, root).
+    need go "the cluster, Istio and the images are built from Go modules (see README.md)"
+    need mvn "Maven 3.8+ builds the images with Jib"
+    need java "a JDK 17+ builds the apps and the CI base image (jlink)"
+    return 0
+  fi
   need docker "install Docker (Docker Desktop, or the engine on Linux) and start it"
   if ! probe "docker info (is the Docker engine running?)" docker info; then
     $DRY_RUN || die "the Docker engine is not running (docker info failed); start Docker and retry"
@@ -179,7 +209,10 @@ check_prerequisites() {
 kind_cluster_exists() { kind get clusters 2>/dev/null | grep -qx "$CLUSTER_NAME"; }
 
 create_cluster() {
-  if [[ $TARGET == kind ]]; then
+  if [[ $TARGET == local-cluster ]]; then
+    step "Local cluster (scripts/cluster.sh up: Kubernetes $KUBERNETES_VERSION built here, no Docker)"
+    run scripts/cluster.sh up
+  elif [[ $TARGET == kind ]]; then
     step "kind cluster $CLUSTER_NAME ($KIND_NODE_IMAGE)"
     if probe "kind get clusters | grep -qx $CLUSTER_NAME" kind_cluster_exists; then
       info "exists: reusing it"
@@ -218,6 +251,19 @@ sha256_check() {
 }
 
 ensure_istio_release() {
+  if [[ $TARGET == local-cluster ]]; then
+    step "Istio $ISTIO_VERSION: istioctl built from the istio.io/istio module (scripts/install-tools.sh)"
+    run scripts/install-tools.sh istio
+    if $DRY_RUN; then
+      ISTIO_HOME="\$(go env GOMODCACHE)/istio.io/istio@$ISTIO_GO_VERSION"
+    else
+      ISTIO_HOME=$(go mod download -json "istio.io/istio@$ISTIO_GO_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+      local have
+      have=$("$ISTIOCTL" version --remote=false --short 2>/dev/null || true)
+      [[ ${have##* } == "$ISTIO_VERSION" ]] || die "$ISTIOCTL reports '$have', expected $ISTIO_VERSION"
+    fi
+    return 0
+  fi
   step "Istio $ISTIO_VERSION release (istioctl + samples/addons) in ${ISTIO_HOME#"$ROOT"/}"
   if probe "${ISTIOCTL#"$ROOT"/} exists" test -x "$ISTIOCTL"; then
     info "present: reusing it"
@@ -257,7 +303,7 @@ install_istio() {
     info "istiod $ISTIO_VERSION is running: skipping istioctl install"
   else
     run "$ISTIOCTL" x precheck --context "$CONTEXT"
-    run "$ISTIOCTL" install --context "$CONTEXT" -y -f "$ROOT/k8s/cluster/istio-install.yaml"
+    run "$ISTIOCTL" install --context "$CONTEXT" -y -f "$ROOT/k8s/cluster/istio-install.yaml" "${ISTIO_OVERLAYS[@]}"
   fi
   kube -n istio-system rollout status deploy/istiod --timeout=300s
   kube -n istio-system rollout status deploy/istio-ingressgateway --timeout=300s
@@ -265,6 +311,26 @@ install_istio() {
 }
 
 install_addons() {
+  if [[ $TARGET == local-cluster ]]; then
+    step "Addon: Jaeger (samples/addons/jaeger.yaml, image built from github.com/jaegertracing/jaeger $JAEGER_GO_VERSION)"
+    info "Kiali needs Istio's request metrics (upstream Envoy has no istio.stats) and a UI built with npm: kind/minikube only"
+    # The addon as Istio ships it, its image pointed at the local build (no registry here).
+    local dir="$ROOT/.tools/cluster/addon-jaeger"
+    run mkdir -p "$dir"
+    run cp "$ISTIO_HOME/samples/addons/jaeger.yaml" "$dir/jaeger.yaml"
+    write_file "$dir/kustomization.yaml" "# generated by scripts/up-istio.sh --local-cluster
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+- jaeger.yaml
+images:
+- name: docker.io/jaegertracing/jaeger
+  newName: ${JAEGER_IMAGE%:*}
+  newTag: ${JAEGER_IMAGE##*:}"
+    kube apply -k "$dir"
+    kube -n istio-system rollout status deploy/jaeger --timeout=300s
+    return 0
+  fi
   step "Addons from the Istio $ISTIO_VERSION release: Prometheus, Jaeger, Kiali, Grafana"
   local addon
   local files=()
@@ -278,6 +344,26 @@ install_addons() {
 build_images() {
   local list
   list=$(IFS=,; echo "${MODULES[*]}")
+  if [[ $TARGET == local-cluster ]] && $BUILD; then
+    # No Docker and no registry: Jib writes each image as a tar, on the CI base image (a jlink'd JRE,
+    # scripts/images/build-base.sh) instead of eclipse-temurin, which cannot be pulled here.
+    step "Building ${IMAGES[*]} with Jib (jib:buildTar on the CI base image)"
+    local base
+    if $DRY_RUN; then
+      base='.tools/images/base-jre-<jdk>-<key>.tar'
+      printf '    $ scripts/images/build-base.sh %s\n' "$base"
+    else
+      base=$(base_image_tar)
+      if [[ ! -s $base ]]; then
+        info "building the CI base image ${base#"$ROOT"/} (log: .run/up-istio-base.log)"
+        ensure_base_image_tar "$ROOT/.run/up-istio-base.log" || die "the CI base image failed, see $ROOT/.run/up-istio-base.log"
+      fi
+    fi
+    run nice -n 10 mvn -B -q -Dmaven.test.skip=true install -pl "$list" -am
+    run nice -n 10 mvn -B -q -pl "$list" jib:buildTar "-Djib.from.image=tar://$base" "-Djib.from.platforms=$BASE_PLATFORM" \
+      "-Djib.baseImageCache=$BASE_IMAGE_CACHE/jib-base-cache" -Djib.disableUpdateChecks=true
+    return 0
+  fi
   if ! $BUILD; then
     step "Images: --skip-build, using ${IMAGES[*]} from the local Docker"
     return 0
@@ -297,7 +383,11 @@ build_images() {
 
 load_images() {
   step "Loading the images into the $TARGET node"
-  if [[ $TARGET == kind ]]; then
+  if [[ $TARGET == local-cluster ]]; then
+    local module tars=()
+    for module in "${MODULES[@]}"; do tars+=("$ROOT/$module/target/jib-image.tar"); done
+    run scripts/cluster.sh import "${tars[@]}"
+  elif [[ $TARGET == kind ]]; then
     run kind load docker-image --name "$CLUSTER_NAME" "${IMAGES[@]}"
   else
     local image
@@ -334,7 +424,9 @@ components:
 }
 
 ingress_url() {
-  if [[ $TARGET == kind ]]; then
+  if [[ $TARGET == local-cluster ]]; then
+    echo "http://10.250.0.1:30080/"
+  elif [[ $TARGET == kind ]]; then
     echo "http://127.0.0.1:8080/"
   elif $DRY_RUN; then
     echo "http://\$(minikube -p $CLUSTER_NAME ip):30080/"
@@ -366,6 +458,17 @@ print_access() {
     down_cmd+=" --minikube"
   fi
   [[ -f $ROOT/$INGRESS_FILE ]] || ingress+="   (once $INGRESS_FILE is applied)"
+  if [[ $TARGET == local-cluster ]]; then
+    cat <<EOF
+    kubectl:         export KUBECONFIG=${KUBECONFIG#"$ROOT"/}   (or: scripts/cluster.sh kubectl ...)
+    In-mesh client:  kubectl exec deploy/curl -- curl -s http://gateway-service:8080/
+    Ingress:         $ingress
+    Jaeger:          $ictl dashboard jaeger --context $CONTEXT   (query API; the Go module build has no UI assets)
+    Istio samples:   kubectl apply -f istio/<scenario>.yaml
+    Tear down:       scripts/cluster.sh down
+EOF
+    return 0
+  fi
   cat <<EOF
     In-mesh client:  kubectl --context $CONTEXT exec deploy/curl -- curl -s http://gateway-service:8080/
     Ingress:         $ingress
@@ -382,6 +485,7 @@ main() {
   local mode="" cluster="kind $KIND_VERSION, node $KIND_NODE_IMAGE"
   $DRY_RUN && mode=" -- dry run: commands are printed, none is executed"
   [[ $TARGET == minikube ]] && cluster="minikube ($MINIKUBE_DRIVER driver), Kubernetes $MINIKUBE_KUBERNETES_VERSION"
+  [[ $TARGET == local-cluster ]] && cluster="local cluster (scripts/cluster.sh), Kubernetes $KUBERNETES_VERSION"
   step "Plan: $TARGET cluster '$CLUSTER_NAME' (context $CONTEXT)$mode"
   info "Istio $ISTIO_VERSION; $cluster"
   info "images: ${IMAGES[*]}"

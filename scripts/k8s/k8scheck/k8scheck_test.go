@@ -335,3 +335,30 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+func TestLocalClusterImagePins(t *testing.T) {
+	pins := map[string]string{"CURL_DEB_VERSION": "7.88.1-10+deb12u15", "BUSYBOX_STATIC_DEB_VERSION": "1:1.35.0-4+deb12u1+b1",
+		"FORTIO_VERSION": "v1.68.2", "JAEGER_GO_VERSION": "v1.75.0", "COREDNS_VERSION": "v1.14.7"}
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "pom.xml"), []byte(`<project><properties><image.registry>mesh-guide</image.registry><image.tag>0.1.0</image.tag></properties></project>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good := map[string]string{"localhost/local-cluster/curl:7.88.1": "overlay", "localhost/local-cluster/fortio:1.68.2": "overlay",
+		"localhost/local-cluster/busybox:1.35.0": "overlay"}
+	if p := checkImagePins(root, good, pins); len(p) > 0 {
+		t.Fatalf("good local images: %v", p)
+	}
+	for image, want := range map[string]string{
+		"localhost/local-cluster/curl:8.16.0":  `gives "7.88.1"`,
+		"localhost/local-cluster/fortio:1.69":  `gives "1.68.2"`,
+		"localhost/local-cluster/nginx:1.27.0": "builds no image",
+	} {
+		p := checkImagePins(root, map[string]string{image: "overlay"}, pins)
+		if len(p) != 1 || !strings.Contains(p[0], want) {
+			t.Errorf("%s: want one problem containing %q, got %v", image, want, p)
+		}
+	}
+	if p := checkVersionPins(map[string]string{"KUBERNETES_VERSION": "v1.35.0", "MINIKUBE_KUBERNETES_VERSION": "v1.34.11"}); !strings.Contains(strings.Join(p, "\n"), "is not the minor") {
+		t.Errorf("Kubernetes minor mismatch not caught: %v", p)
+	}
+}
