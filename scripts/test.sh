@@ -16,6 +16,9 @@
 #   7. every istio/ sample and the generated local mesh config through istioctl validate + analyze
 #   8. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), every
 #      command the guide shows run against it (scripts/docs-snippets.py run), mesh down
+#   9. the cluster path for real: a single-node Kubernetes built here (scripts/cluster.sh up), Istio and the
+#      apps as the guide installs them (scripts/up-istio.sh --local-cluster), smoke checks, down, nothing left
+#      behind (scripts/verify-cluster.sh)
 # Each stage's log is under .run/test/; the last line adds up the JUnit tests and script checks of the run.
 set -uo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -73,6 +76,7 @@ conformance() {
   return $status
 }
 stage mesh-conformance conformance
+stage cluster bash scripts/verify-cluster.sh
 
 echo
 step "Summary: $passed stages passed, $failed failed, in $((SECONDS / 60))m$((SECONDS % 60))s"
