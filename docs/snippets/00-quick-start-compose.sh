@@ -12,8 +12,8 @@ docker compose --profile captcha --profile tools down --volumes --remove-orphans
 
 snip_up() {
 docker compose up -d
-for i in $(seq 180); do curl -sf -o /dev/null http://127.0.0.1:8080/actuator/health/readiness && break; sleep 1; done
-curl -sf -o /dev/null http://127.0.0.1:8080/actuator/health/readiness && echo "gateway-service ready after ${i} s"
+for i in $(seq 180); do curl -sf -o /dev/null http://127.0.0.1:8080/ && break; sleep 1; done
+curl -sf -o /dev/null http://127.0.0.1:8080/ && echo "the chain answers ${i} s after up"
 }
 
 snip_curl() {

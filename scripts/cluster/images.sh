@@ -180,7 +180,7 @@ inputs_busybox() { echo "busybox-static=$BUSYBOX_STATIC_DEB_VERSION"; }
 build_busybox() {
   busybox_into "$1"
   base_files "$1"
-  PACK_ARGS=(--name "$BUSYBOX_IMAGE" --cmd '["sh"]'
+  PACK_ARGS=(--name "$BUSYBOX_LOCAL_IMAGE" --cmd '["sh"]'
     --label "org.meshguide.debian-packages=$(paste -sd' ' "$WORK/busybox.packages")")
 }
 
