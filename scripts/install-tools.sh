@@ -192,8 +192,7 @@ install_compose() {
   need go
   local t=$SECONDS moddir
   log "compose $COMPOSE_VERSION: fetching module github.com/docker/compose/v5@$COMPOSE_VERSION"
-  moddir="$(go mod download -json "github.com/docker/compose/v5@$COMPOSE_VERSION" \
-    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])')" \
+  moddir="$(go_module_dir "github.com/docker/compose/v5@$COMPOSE_VERSION")" \
     || die "could not download github.com/docker/compose/v5@$COMPOSE_VERSION"
   log "compose $COMPOSE_VERSION: building (nice; ~3-6 min on 2 cores with an empty Go build cache; log: $LOGS/compose-build.log)"
   mkdir -p "$(dirname "$plugin")"
@@ -227,8 +226,7 @@ install_docker-cli() {
   need go
   local t=$SECONDS moddir work="$TOOLS/build-docker-cli"
   log "docker CLI $DOCKER_CLI_VERSION: fetching module github.com/docker/cli@$DOCKER_CLI_VERSION+incompatible"
-  moddir="$(go mod download -json "github.com/docker/cli@$DOCKER_CLI_VERSION+incompatible" \
-    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])')" \
+  moddir="$(go_module_dir "github.com/docker/cli@$DOCKER_CLI_VERSION+incompatible")" \
     || die "could not download github.com/docker/cli@$DOCKER_CLI_VERSION+incompatible"
   rm -rf "$work"
   cp -r "$moddir" "$work"

@@ -14,6 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class ConfigMapMount {
 
+	/** k8s/base/data-service/config-data.json without its final newline: what the ConfigMap is generated from. */
+	static final String ORIGINAL = "{\n  \"key1\": \"value1\",\n  \"key2\": \"value2\"\n}";
+
 	private final Path mount;
 
 	private final Path staging;
@@ -23,6 +26,15 @@ final class ConfigMapMount {
 		this.staging = Files.createDirectories(parent.resolve("config-staging"));
 		Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
 		Files.setPosixFilePermissions(this.mount, PosixFilePermissions.fromString("rwxr-xr-x"));
+	}
+
+	/**
+	 * The gateway's answer when it reaches business-v2, with data-service serving this config-data.json and
+	 * the ConfigMap's two env values (the seed's shape: each hop wraps the answer of the next).
+	 */
+	static String chainAnswer(String configJson) {
+		return "Gateway get from upstream: [\n\n response from: business V2, args: <data from data-service: "
+				+ "[config_value1=42, config_value2=foo, config-data.json=" + configJson + "] >\n\n]\n";
 	}
 
 	Path path() {
