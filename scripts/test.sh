@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project, the same way on a laptop and in CI (.ci/run calls exactly this):
 #   1. mvn verify: unit tests, then the apps as real processes (integration-tests/); the captcha trainer
-#      (profile "train"): its unit tests and its pseudo-labeller end to end (scripts/verify-trainer.sh)
+#      (profile "train"): its unit tests and its pseudo-labeller end to end
+#      (captcha-trainer/scripts/verify-trainer.sh)
 #   2. the guide: links, referenced files, no placeholders left, versions pinned (scripts/check-docs.py); every command,
 #      output and istio/ file shown equals its source (scripts/docs-snippets.py check); the non-Java example of
 #      docs/09 forwards the trace headers (scripts/test-propagation-example.py)
@@ -51,7 +52,7 @@ cd "$ROOT" || exit 1
 stage maven mvn -B -ntp verify
 # the trainer (profile "train") is not in the default build: its unit tests, and the pseudo-labeller that
 # captcha-trainer/docs/reproduce.md runs by hand, end to end against the real captcha-service
-stage trainer bash scripts/verify-trainer.sh
+stage trainer bash captcha-trainer/scripts/verify-trainer.sh
 docs() {
   python3 scripts/check-docs.py && python3 scripts/docs-snippets.py check && python3 scripts/test-propagation-example.py
 }
@@ -67,7 +68,7 @@ conformance() {
   # ports taken (the logs stay in .run/mesh/logs)
   bash scripts/mesh.sh up || { bash scripts/mesh.sh down; return 1; }
   local status=0
-  # -am builds captcha-core (the tests upload captchas with its ImageUpload); -Dtest keeps its unit tests,
+  # -am builds captcha-testkit (the tests upload captchas with its ImageUpload); -Dtest keeps its unit tests,
   # already run by the maven stage, out of this stage
   mvn -B -ntp -Pmesh -pl mesh-conformance -am test -Dtest='org.meshguide.conformance.*Test' \
     -Dsurefire.failIfNoSpecifiedTests=false || status=1

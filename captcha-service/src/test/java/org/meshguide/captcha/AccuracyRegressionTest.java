@@ -5,9 +5,9 @@ import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.meshguide.captcha.core.gen.CaptchaGenerator;
-import org.meshguide.captcha.core.gen.Generators;
-import org.meshguide.captcha.core.gen.Sample;
+import org.meshguide.captcha.testkit.gen.CaptchaGenerator;
+import org.meshguide.captcha.testkit.gen.Generators;
+import org.meshguide.captcha.testkit.gen.Sample;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -7,7 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.meshguide.captcha.core.ImageUpload;
+import org.meshguide.captcha.testkit.ImageUpload;
 
 /**
  * multipart/form-data uploads as curl -F sends them, over real HTTP.

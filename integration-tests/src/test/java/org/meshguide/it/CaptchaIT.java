@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpServer;
-import org.meshguide.captcha.core.ImageUpload;
+import org.meshguide.captcha.testkit.ImageUpload;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

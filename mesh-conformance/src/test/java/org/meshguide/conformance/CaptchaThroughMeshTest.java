@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.meshguide.captcha.core.ImageUpload;
+import org.meshguide.captcha.testkit.ImageUpload;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

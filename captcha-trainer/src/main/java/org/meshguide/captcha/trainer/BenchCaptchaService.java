@@ -13,10 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
-import org.meshguide.captcha.core.gen.CaptchaGenerator;
-import org.meshguide.captcha.core.gen.Generators;
-import org.meshguide.captcha.core.gen.RenderedGenerator;
-import org.meshguide.captcha.core.gen.Sample;
+import org.meshguide.captcha.testkit.gen.CaptchaGenerator;
+import org.meshguide.captcha.testkit.gen.Generators;
+import org.meshguide.captcha.testkit.gen.RenderedGenerator;
+import org.meshguide.captcha.testkit.gen.Sample;
 
 /**
  * Measures a running captcha-service through HTTP, as a client sees it: for each library generator, fresh
@@ -29,14 +29,14 @@ import org.meshguide.captcha.core.gen.Sample;
  * Appends a Markdown table to --out, the first misreadings of each generator and the commonest kinds of edit
  * among them ({@link Misreadings}): what to work on next. With --readings, also every reading, one line per
  * captcha, so that two models measured on the same captchas can be compared captcha by captcha
- * (scripts/compare-readings.py).
+ * (captcha-trainer/scripts/compare-readings.py).
  * <pre>
  * --url URL            the service (default http://127.0.0.1:8080)
  * --count N            captchas per generator (default 1000)
  * --seed N             default 7001
  * --generators A,B     default: every library generator, the four the model trains on and the four it never saw
  * --foreign DIR        also the captchas libraries in other languages rendered into DIR (the held-out set of
- *                      scripts/render-foreign-captchas.sh), each file once, in order
+ *                      captcha-trainer/scripts/render-foreign-captchas.sh), each file once, in order
  * --held-out DIR       draw each generator's captchas once, into DIR/seed-N/GENERATOR (images and labels.tsv,
  *                      the first run that needs them), and read them from there: every run and every model is
  *                      then measured on the same captchas, which hutool's own randomness (no seed) does not
@@ -72,7 +72,7 @@ public final class BenchCaptchaService {
 		Map<String, RenderedGenerator> rendered = foreign.isEmpty() ? Map.of() : RenderedGenerator.in(Path.of(foreign));
 		if (!foreign.isEmpty() && rendered.isEmpty()) {
 			throw new IllegalArgumentException(
-					"--foreign " + foreign + ": no rendered captchas there; run scripts/render-foreign-captchas.sh");
+					"--foreign " + foreign + ": no rendered captchas there; run captcha-trainer/scripts/render-foreign-captchas.sh");
 		}
 		List<CaptchaGenerator> generators = new ArrayList<>();
 		if (names.isEmpty()) {

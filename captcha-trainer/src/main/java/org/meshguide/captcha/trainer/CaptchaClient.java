@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
-import org.meshguide.captcha.core.ImageUpload;
-import org.meshguide.captcha.core.gen.Sample;
+import org.meshguide.captcha.testkit.ImageUpload;
+import org.meshguide.captcha.testkit.gen.Sample;
 
 /**
  * Uploads captchas to a running captcha-service as PNG, one request at a time, the way a client of the service

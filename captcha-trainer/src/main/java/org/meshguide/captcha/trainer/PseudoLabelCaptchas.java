@@ -16,10 +16,10 @@ import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 import org.meshguide.captcha.core.Vocabulary;
-import org.meshguide.captcha.core.gen.CaptchaGenerator;
-import org.meshguide.captcha.core.gen.Generators;
-import org.meshguide.captcha.core.gen.RenderedGenerator;
-import org.meshguide.captcha.core.gen.Sample;
+import org.meshguide.captcha.testkit.gen.CaptchaGenerator;
+import org.meshguide.captcha.testkit.gen.Generators;
+import org.meshguide.captcha.testkit.gen.RenderedGenerator;
+import org.meshguide.captcha.testkit.gen.Sample;
 
 /**
  * Labels captchas nobody labelled with what a running captcha-service reads on them, for self-training: a team

@@ -16,10 +16,10 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 import org.meshguide.captcha.core.Preprocessing;
-import org.meshguide.captcha.core.gen.CaptchaGenerator;
-import org.meshguide.captcha.core.gen.Generators;
-import org.meshguide.captcha.core.gen.RenderedGenerator;
-import org.meshguide.captcha.core.gen.Sample;
+import org.meshguide.captcha.testkit.gen.CaptchaGenerator;
+import org.meshguide.captcha.testkit.gen.Generators;
+import org.meshguide.captcha.testkit.gen.RenderedGenerator;
+import org.meshguide.captcha.testkit.gen.Sample;
 
 /**
  * Draws a few captchas of every generator side by side, one row per generator, for the guide (what each

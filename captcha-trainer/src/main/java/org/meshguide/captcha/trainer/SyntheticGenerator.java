@@ -27,9 +27,9 @@ import java.util.stream.Stream;
 
 import com.wf.captcha.base.Captcha;
 import org.meshguide.captcha.core.Vocabulary;
-import org.meshguide.captcha.core.gen.CaptchaGenerator;
-import org.meshguide.captcha.core.gen.Sample;
-import org.meshguide.captcha.core.gen.Texts;
+import org.meshguide.captcha.testkit.gen.CaptchaGenerator;
+import org.meshguide.captcha.testkit.gen.Sample;
+import org.meshguide.captcha.testkit.gen.Texts;
 
 /**
  * Captchas no library draws: the logical fonts, seventy-seven more installed families (plain, handwriting, script,

@@ -42,10 +42,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.meshguide.captcha.core.Preprocessing;
 import org.meshguide.captcha.core.Vocabulary;
-import org.meshguide.captcha.core.gen.CaptchaGenerator;
-import org.meshguide.captcha.core.gen.Generators;
-import org.meshguide.captcha.core.gen.RenderedGenerator;
-import org.meshguide.captcha.core.gen.Sample;
+import org.meshguide.captcha.testkit.gen.CaptchaGenerator;
+import org.meshguide.captcha.testkit.gen.Generators;
+import org.meshguide.captcha.testkit.gen.RenderedGenerator;
+import org.meshguide.captcha.testkit.gen.Sample;
 
 /**
  * Generates the training data with a fixed seed, trains {@link CaptchaNet} with CTC, exports ONNX and checks
@@ -68,7 +68,7 @@ import org.meshguide.captcha.core.gen.Sample;
  * --mix G=S,...     change the share of some generators (e.g. easy-text=0.08); shares are relative weights,
  *                   so the others keep theirs and the whole set is rescaled. The libraries the service model
  *                   never saw (patchca, happy, simplecaptcha, wicket, jcaptcha) have no share unless given one here
- * --foreign DIR     captchas that libraries in other languages rendered (scripts/render-foreign-captchas.sh;
+ * --foreign DIR     captchas that libraries in other languages rendered (captcha-trainer/scripts/render-foreign-captchas.sh;
  *                   default target/foreign, where it writes them, seen from captcha-trainer/): DIR/train's
  *                   generators can be given a share with --mix, DIR/held-out's are validated
  * --pseudo DIR      captchas labelled by a model rather than by their generator (PseudoLabelCaptchas, for
@@ -139,13 +139,13 @@ public final class TrainCaptchaModel {
 		Map<String, RenderedGenerator> renderedHeldOut = RenderedGenerator.in(foreign.resolve("held-out"));
 		if (options.containsKey("foreign") && rendered.isEmpty()) {
 			throw new IllegalArgumentException("--foreign " + foreign + ": no rendered captchas in " + foreign.resolve("train")
-					+ "; run scripts/render-foreign-captchas.sh");
+					+ "; run captcha-trainer/scripts/render-foreign-captchas.sh");
 		}
 		if (options.containsKey("pseudo")) {
 			Map<String, RenderedGenerator> pseudo = RenderedGenerator.in(Path.of(options.get("pseudo")));
 			if (pseudo.isEmpty()) {
 				throw new IllegalArgumentException("--pseudo " + options.get("pseudo")
-						+ ": no labelled folders there; run scripts/pseudo-label-captcha.sh");
+						+ ": no labelled folders there; run captcha-trainer/scripts/pseudo-label-captcha.sh");
 			}
 			rendered.putAll(pseudo);
 		}
@@ -480,7 +480,7 @@ public final class TrainCaptchaModel {
 			if (!known.contains(pair[0]) || !(share >= 0 && share <= 1)) {
 				throw new IllegalArgumentException("--mix wants GENERATOR=SHARE with a share in [0, 1] and a generator of "
 						+ known + "; got " + override + (rendered.isEmpty()
-								? " (the other languages' libraries are there once scripts/render-foreign-captchas.sh ran)" : ""));
+								? " (the other languages' libraries are there once captcha-trainer/scripts/render-foreign-captchas.sh ran)" : ""));
 			}
 			mix.put(pair[0], share);
 		}

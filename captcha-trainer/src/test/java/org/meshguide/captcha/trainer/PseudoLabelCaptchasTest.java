@@ -14,8 +14,8 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.meshguide.captcha.core.gen.Generators;
-import org.meshguide.captcha.core.gen.RenderedGenerator;
+import org.meshguide.captcha.testkit.gen.Generators;
+import org.meshguide.captcha.testkit.gen.RenderedGenerator;
 import org.meshguide.captcha.trainer.PseudoLabelCaptchas.Captcha;
 import org.meshguide.captcha.trainer.PseudoLabelCaptchas.Source;
 import org.meshguide.captcha.trainer.PseudoLabelCaptchas.Tally;
@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 /**
  * The labeller's own bookkeeping: which files a collected folder yields, what is kept and written, and what the
  * summary counts. The service's readings are the {@link PseudoLabelCaptchas.Reader} boundary here; the real
- * service is exercised end to end by scripts/verify-trainer.sh.
+ * service is exercised end to end by captcha-trainer/scripts/verify-trainer.sh.
  */
 class PseudoLabelCaptchasTest {
 

@@ -10,7 +10,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.Test;
 import org.meshguide.captcha.core.Preprocessing;
-import org.meshguide.captcha.core.gen.Sample;
+import org.meshguide.captcha.testkit.gen.Sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
