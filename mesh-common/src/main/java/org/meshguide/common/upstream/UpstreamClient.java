@@ -4,13 +4,11 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
@@ -34,7 +32,7 @@ public final class UpstreamClient {
 	public UpstreamClient(String name, Upstream upstream, RestClient.Builder builder) {
 		this.name = name;
 		this.upstream = upstream;
-		SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
+		ConnectPhaseRequestFactory requestFactory = new ConnectPhaseRequestFactory();
 		requestFactory.setConnectTimeout(upstream.connectTimeout());
 		requestFactory.setReadTimeout(upstream.readTimeout());
 		this.restClient = builder.clone().baseUrl(upstream.url().toString()).requestFactory(requestFactory).build();
@@ -97,13 +95,13 @@ public final class UpstreamClient {
 		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 		HttpStatus status = HttpStatus.BAD_GATEWAY;
 		String what;
-		if (cause instanceof SocketTimeoutException && !isConnectTimeout(cause)) {
-			status = HttpStatus.GATEWAY_TIMEOUT;
-			what = "no response within " + this.upstream.readTimeout().toMillis() + " ms";
-		}
-		else if (isConnectTimeout(cause)) {
+		if (cause instanceof ConnectPhaseRequestFactory.ConnectTimeoutException) {
 			status = HttpStatus.GATEWAY_TIMEOUT;
 			what = "no connection within " + this.upstream.connectTimeout().toMillis() + " ms";
+		}
+		else if (cause instanceof SocketTimeoutException) {
+			status = HttpStatus.GATEWAY_TIMEOUT;
+			what = "no response within " + this.upstream.readTimeout().toMillis() + " ms";
 		}
 		else if (cause instanceof ConnectException) {
 			what = "connection refused";
@@ -115,11 +113,6 @@ public final class UpstreamClient {
 			what = cause.getClass().getSimpleName() + ": " + cause.getMessage();
 		}
 		return UpstreamException.unreachable(this.name, this.upstream.url().resolve(path), status, what, ex);
-	}
-
-	private static boolean isConnectTimeout(Throwable cause) {
-		return cause instanceof HttpConnectTimeoutException
-				|| (cause instanceof SocketTimeoutException && String.valueOf(cause.getMessage()).contains("connect"));
 	}
 
 }

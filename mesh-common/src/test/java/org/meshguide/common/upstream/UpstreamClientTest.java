@@ -1,9 +1,11 @@
 package org.meshguide.common.upstream;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,7 +23,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The failure mapping against real sockets: an HTTP server that answers with a chosen status, a port with no
- * listener, and a listener that accepts and never answers.
+ * listener, a listener that accepts and never answers, and one whose accept queue is full, so that the kernel
+ * never completes a new connection.
  */
 class UpstreamClientTest {
 
@@ -73,7 +76,7 @@ class UpstreamClientTest {
 
 	@Test
 	void silentUpstreamIsGatewayTimeoutAfterTheReadTimeout() throws IOException {
-		ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+		ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		this.resources.add(silent);
 		List<Socket> accepted = new ArrayList<>();
 		Thread acceptor = new Thread(() -> {
@@ -88,14 +91,40 @@ class UpstreamClientTest {
 		});
 		acceptor.setDaemon(true);
 		acceptor.start();
-		UpstreamClient client = client(URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+		UpstreamClient client = client(URI.create("http://127.0.0.1:" + silent.getLocalPort()), Duration.ofSeconds(5),
 				Duration.ofMillis(300));
 		long start = System.nanoTime();
 		UpstreamException ex = catchThrowableOfType(UpstreamException.class, () -> client.get("/"));
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(ex.status().value()).isEqualTo(504);
 		assertThat(ex.getMessage()).isEqualTo("business unreachable: no response within 300 ms");
+		assertThat(ex.getCause()).hasCauseExactlyInstanceOf(SocketTimeoutException.class);
 		assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void unansweredConnectIsGatewayTimeoutAfterTheConnectTimeout() throws IOException {
+		InetSocketAddress full = listenerWithAFullAcceptQueue();
+		UpstreamClient client = client(URI.create("http://127.0.0.1:" + full.getPort()), Duration.ofMillis(300),
+				Duration.ofSeconds(5));
+		long start = System.nanoTime();
+		UpstreamException ex = catchThrowableOfType(UpstreamException.class, () -> client.get("/"));
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(ex.status().value()).isEqualTo(504);
+		assertThat(ex.getMessage()).isEqualTo("business unreachable: no connection within 300 ms");
+		assertThat(ex.getCause()).hasCauseExactlyInstanceOf(ConnectPhaseRequestFactory.ConnectTimeoutException.class);
+		assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void forwardTellsAnUnansweredConnectFromASilentUpstream() throws IOException {
+		InetSocketAddress full = listenerWithAFullAcceptQueue();
+		UpstreamClient client = client(URI.create("http://127.0.0.1:" + full.getPort()), Duration.ofMillis(300),
+				Duration.ofSeconds(5));
+		UpstreamException ex = catchThrowableOfType(UpstreamException.class, () -> client.forward("/anticaptcha/math",
+				"multipart/form-data; boundary=b", 1, new java.io.ByteArrayInputStream(new byte[1])));
+		assertThat(ex.status().value()).isEqualTo(504);
+		assertThat(ex.getMessage()).isEqualTo("business unreachable: no connection within 300 ms");
 	}
 
 	@Test
@@ -133,7 +162,32 @@ class UpstreamClientTest {
 	}
 
 	private UpstreamClient client(URI url, Duration readTimeout) {
-		return new UpstreamClient("business", new Upstream(url, Duration.ofSeconds(1), readTimeout), RestClient.builder());
+		return client(url, Duration.ofSeconds(1), readTimeout);
+	}
+
+	private UpstreamClient client(URI url, Duration connectTimeout, Duration readTimeout) {
+		return new UpstreamClient("business", new Upstream(url, connectTimeout, readTimeout), RestClient.builder());
+	}
+
+	/**
+	 * A listener with a backlog of one that never accepts: once its accept queue holds what the backlog allows,
+	 * Linux drops every further SYN, so a new connection stays unanswered until the client gives up.
+	 */
+	private InetSocketAddress listenerWithAFullAcceptQueue() throws IOException {
+		ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		this.resources.add(listener);
+		InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+		for (int i = 0; i < 16; i++) {
+			Socket filler = new Socket();
+			this.resources.add(filler);
+			try {
+				filler.connect(address, 200);
+			}
+			catch (SocketTimeoutException ex) {
+				return address;
+			}
+		}
+		throw new IllegalStateException("16 connections to a listener with a backlog of 1 all completed");
 	}
 
 	private URI serverAnswering(int status, String body) throws IOException {
