@@ -2,6 +2,8 @@ package org.meshguide.it;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,21 +15,18 @@ import java.util.concurrent.TimeUnit;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway against an upstream that misbehaves the ways a mesh makes upstreams misbehave: Envoy's fault
- * filter answering 503, a delay longer than the gateway's read timeout, and no listener at all. The upstream
- * here stands in for Envoy's fault filter; the local mesh suite does the same with the real one.
+ * The gateway's jar against an upstream that misbehaves the ways a mesh makes upstreams misbehave: Envoy's fault
+ * filter answering 503, a delay longer than the gateway's read timeout, and no listener at all (captcha-service's
+ * address is a port nobody listens on). The upstream here stands in for Envoy's fault filter; the local mesh
+ * suite does the same with the real one.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayFailuresIT {
 
 	private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
@@ -59,7 +58,8 @@ class GatewayFailuresIT {
 		upstream.start();
 		gateway = AppProcess.start("gateway-service", "gateway-service",
 				List.of("--gateway.business.url=http://127.0.0.1:" + upstream.getAddress().getPort(),
-						"--gateway.business.read-timeout=" + READ_TIMEOUT.toMillis() + "ms"),
+						"--gateway.business.read-timeout=" + READ_TIMEOUT.toMillis() + "ms",
+						"--gateway.captcha.url=http://127.0.0.1:" + portNobodyListensOn()),
 				Map.of());
 		gateway.awaitReady(Duration.ofSeconds(90));
 	}
@@ -74,7 +74,6 @@ class GatewayFailuresIT {
 	}
 
 	@Test
-	@Order(1)
 	void injected503IsPassedOnWithAProblemNamingTheUpstream() {
 		behaviour = "abort";
 		HttpResponse<String> response = Http.get(gateway.url().resolve("/"));
@@ -90,7 +89,6 @@ class GatewayFailuresIT {
 	}
 
 	@Test
-	@Order(2)
 	void slowUpstreamIsA504AtTheReadTimeout() {
 		behaviour = "delay";
 		long start = System.nanoTime();
@@ -105,15 +103,22 @@ class GatewayFailuresIT {
 	}
 
 	@Test
-	@Order(3)
 	void upstreamThatIsDownIsA502() {
-		upstream.stop(0);
-		HttpResponse<String> response = Http.get(gateway.url().resolve("/"));
+		HttpResponse<String> response = Http.send(HttpRequest.newBuilder(gateway.url().resolve("/anticaptcha/math"))
+			.header("content-type", "multipart/form-data; boundary=b")
+			.POST(HttpRequest.BodyPublishers.ofString("--b--\r\n"))
+			.build());
 		assertThat(response.statusCode()).isEqualTo(502);
 		JsonNode problem = JSON.readTree(response.body());
-		assertThat(problem.path("detail").asString()).isEqualTo("business unreachable: connection refused");
+		assertThat(problem.path("detail").asString()).isEqualTo("captcha-service unreachable: connection refused");
 		assertThat(problem.path("servedBy").asString()).isEqualTo("gateway-service");
 		assertThat(problem.has("upstreamStatus")).isFalse();
+	}
+
+	private static int portNobodyListensOn() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
 	}
 
 	private static void awaitRelease() {

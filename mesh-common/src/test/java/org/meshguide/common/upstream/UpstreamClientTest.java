@@ -190,17 +190,10 @@ class UpstreamClientTest {
 		throw new IllegalStateException("16 connections to a listener with a backlog of 1 all completed");
 	}
 
-	private URI serverAnswering(int status, String body) throws IOException {
-		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		server.createContext("/", exchange -> {
-			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-			exchange.sendResponseHeaders(status, bytes.length);
-			exchange.getResponseBody().write(bytes);
-			exchange.close();
-		});
-		server.start();
-		this.resources.add(() -> server.stop(0));
-		return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+	private URI serverAnswering(int status, String body) {
+		StubUpstream upstream = StubUpstream.start().answer(status, "text/plain", body);
+		this.resources.add(upstream);
+		return upstream.url();
 	}
 
 	private static void closeQuietly(Socket socket) {
