@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +16,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class ConfigFileWatcherTest {
 
@@ -62,9 +62,8 @@ class ConfigFileWatcherTest {
 	void symlinkSwapIsServedWithinTheDeadlineThroughTheDirectoryWatch() {
 		watcher(NO_POLL).start();
 		this.kubelet.write("{\"key1\": \"value1\", \"key3\": \"value3\"}");
-		assertThat(pollUntil(() -> this.watcher.current().content().contains("key3")))
-			.as("new content served within %s by the directory watch alone", DEADLINE)
-			.isTrue();
+		await("new content served by the directory watch alone").atMost(DEADLINE)
+			.until(() -> this.watcher.current().content().contains("key3"));
 	}
 
 	@Test
@@ -76,7 +75,7 @@ class ConfigFileWatcherTest {
 		assertThat(this.watcher.lastFailure().reason()).isEqualTo("file not found");
 		Files.createDirectory(lateMount);
 		new KubeletAtomicWriter(lateMount, "config-data.json").write("{\"polled\": true}");
-		assertThat(pollUntil(() -> this.watcher.current().content().contains("polled"))).isTrue();
+		await("the poll serves the file").atMost(DEADLINE).until(() -> this.watcher.current().content().contains("polled"));
 	}
 
 	@Test
@@ -113,7 +112,7 @@ class ConfigFileWatcherTest {
 	void invalidJsonArrivingThroughTheWatchIsNotServed() {
 		watcher(NO_POLL).start();
 		this.kubelet.write("not json at all");
-		assertThat(pollUntil(() -> this.watcher.lastFailure() != null)).isTrue();
+		await("the broken file reported").atMost(DEADLINE).until(() -> this.watcher.lastFailure() != null);
 		assertThat(this.watcher.current().content()).isEqualTo("{\"key1\": \"value1\"}");
 	}
 
@@ -136,23 +135,6 @@ class ConfigFileWatcherTest {
 		assertThat(new ConfigFileHealthIndicator(this.watcher).health().getDetails())
 			.containsEntry("lastGoodLoad", "never")
 			.containsEntry("error", "file not found");
-	}
-
-	private static boolean pollUntil(BooleanSupplier condition) {
-		long deadline = System.nanoTime() + DEADLINE.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (condition.getAsBoolean()) {
-				return true;
-			}
-			try {
-				Thread.sleep(10);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return false;
-			}
-		}
-		return condition.getAsBoolean();
 	}
 
 }

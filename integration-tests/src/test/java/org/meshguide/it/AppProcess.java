@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
+
+import static org.awaitility.Awaitility.await;
+
 /**
  * One app of the guide as a real JVM process on 127.0.0.1, started from the jar its module packaged.
  */
@@ -100,29 +104,31 @@ final class AppProcess implements AutoCloseable {
 
 	/** Polls the readiness probe until it answers 200, the process dies or the deadline passes. */
 	AppProcess awaitReady(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
 		HttpRequest probe = HttpRequest.newBuilder(url().resolve("/actuator/health/readiness"))
 			.timeout(Duration.ofSeconds(1))
 			.build();
-		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException(this.name + " exited with " + this.process.exitValue() + "\n" + logTail());
-			}
-			try {
-				if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-					return this;
+		try {
+			await(this.name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException(this.name + " exited with " + this.process.exitValue() + "\n" + logTail());
 				}
-			}
-			catch (IOException ex) {
-				// not listening yet
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("interrupted", ex);
-			}
-			Polling.pause();
+				return answers200(probe);
+			});
 		}
-		throw new IllegalStateException(this.name + " not ready within " + timeout + "\n" + logTail());
+		catch (ConditionTimeoutException ex) {
+			throw new IllegalStateException(this.name + " not ready within " + timeout + "\n" + logTail(), ex);
+		}
+		return this;
+	}
+
+	private static boolean answers200(HttpRequest probe) throws InterruptedException {
+		try {
+			return HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+		}
+		catch (IOException ex) {
+			// not listening yet
+			return false;
+		}
 	}
 
 	String logTail() {

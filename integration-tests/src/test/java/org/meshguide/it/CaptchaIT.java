@@ -22,10 +22,12 @@ import org.meshguide.captcha.testkit.ImageUpload;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * client → gateway-service → captcha-service as real processes, with real multipart uploads: the answer,
@@ -33,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against a stand-in upstream that counts bytes as they arrive, proof that the gateway streams an upload
  * instead of storing it first.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class CaptchaIT {
 
 	private static final Duration STARTUP = Duration.ofSeconds(90);
@@ -114,10 +117,8 @@ class CaptchaIT {
 				fixture(), Map.of("x-b3-traceid", traceId,
 						"x-b3-spanid", Spans.randomHex(8), "x-b3-sampled", "1"));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		List<JsonNode> spans = Polling.await(Duration.ofSeconds(15), "4 spans of trace " + traceId, () -> {
-			List<JsonNode> trace = zipkin.trace(traceId);
-			return (trace.size() >= 4) ? trace : null;
-		});
+		List<JsonNode> spans = await("4 spans of trace " + traceId).atMost(Duration.ofSeconds(15))
+			.until(() -> zipkin.trace(traceId), (trace) -> trace.size() >= 4);
 		JsonNode gatewayClient = Spans.span(spans, "gateway-service", "CLIENT");
 		JsonNode captchaServer = Spans.span(spans, "captcha-service", "SERVER");
 		JsonNode recognition = spans.stream()
@@ -165,7 +166,7 @@ class CaptchaIT {
 				.header("Content-Type", "multipart/form-data; boundary=x")
 				.POST(HttpRequest.BodyPublishers.fromPublisher(body))
 				.build(), HttpResponse.BodyHandlers.ofString());
-		Polling.await(Duration.ofSeconds(10), "the client subscribed to the body", () -> body.hasSubscribers() ? true : null);
+		await("the client subscribed to the body").atMost(Duration.ofSeconds(10)).until(body::hasSubscribers);
 		body.submit(ByteBuffer.wrap("--x--".getBytes(StandardCharsets.UTF_8)));
 		body.close();
 		assertThat(response.join().statusCode()).isEqualTo(411);
@@ -182,13 +183,13 @@ class CaptchaIT {
 				.POST(HttpRequest.BodyPublishers.fromPublisher(body, 2L * half))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		// a SubmissionPublisher drops what is submitted before anyone subscribes
-		Polling.await(Duration.ofSeconds(10), "the client subscribed to the body", () -> body.hasSubscribers() ? true : null);
+		await("the client subscribed to the body").atMost(Duration.ofSeconds(10)).until(body::hasSubscribers);
 		body.submit(ByteBuffer.allocate(half));
 		// The second half is only sent once most of the first has reached the upstream (the rest sits in socket
 		// and stream buffers on the way): a gateway that stored the upload before forwarding it would wait here
 		// for ever.
-		Polling.await(Duration.ofSeconds(20), "most of the first half at the upstream",
-				() -> (received.get() >= half / 2) ? true : null);
+		await("most of the first half at the upstream").atMost(Duration.ofSeconds(20))
+			.until(() -> received.get() >= half / 2);
 		body.submit(ByteBuffer.allocate(half));
 		body.close();
 		HttpResponse<String> answer = response.get(20, TimeUnit.SECONDS);

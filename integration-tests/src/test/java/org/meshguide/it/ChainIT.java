@@ -13,22 +13,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * gateway-service → business-v2 → data-service as three real processes, plus business-v1, with real HTTP
  * between them: the answer's shape, trace propagation with correct parent links, ConfigMap hot reload seen
  * from the edge, and bad input.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ChainIT {
 
 	private static final Duration STARTUP = Duration.ofSeconds(90);
@@ -109,36 +113,30 @@ class ChainIT {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("x-request-id")).hasValue(requestId);
 
-		List<JsonNode> spans = Polling.await(Duration.ofSeconds(15), "5 spans of trace " + traceId, () -> {
-			List<JsonNode> trace = zipkin.trace(traceId);
-			return (trace.size() >= 5) ? trace : null;
-		});
+		List<JsonNode> spans = await("5 spans of trace " + traceId).atMost(Duration.ofSeconds(15))
+			.until(() -> zipkin.trace(traceId), (trace) -> trace.size() >= 5);
 		Spans.assertChainTrace(spans, callerSpanId, requestId);
 	}
 
 	@Test
 	void configMapSwapChangesTheGatewayAnswerWithinTwoSecondsAndABrokenFileDoesNot() throws IOException {
 		configMount.swap("{\"key1\": \"value1\", \"key3\": \"value3\"}");
-		String changed = Polling.await(RELOAD_DEADLINE, "gateway answer shows key3", () -> {
-			String body = Http.get(gateway.url().resolve("/")).body();
-			return body.contains("\"key3\": \"value3\"") ? body : null;
-		});
+		String changed = await("gateway answer shows key3").atMost(RELOAD_DEADLINE)
+			.until(() -> Http.get(gateway.url().resolve("/")).body(), (body) -> body.contains("\"key3\": \"value3\""));
 		assertThat(changed).contains("config_value1=42");
 
 		configMount.swap("{\"key1\": ");
-		JsonNode health = Polling.await(RELOAD_DEADLINE, "data-service health reports the broken file", () -> {
-			JsonNode details = JSON.readTree(Http.get(data.url().resolve("/actuator/health")).body())
+		JsonNode health = await("data-service health reports the broken file").atMost(RELOAD_DEADLINE)
+			.until(() -> JSON.readTree(Http.get(data.url().resolve("/actuator/health")).body())
 				.path("components")
-				.path("configFile");
-			return details.path("details").has("error") ? details : null;
-		});
+				.path("configFile"), (details) -> details.path("details").has("error"));
 		assertThat(health.path("status").asString()).isEqualTo("UP");
 		assertThat(health.path("details").path("error").asString()).startsWith("not valid JSON");
 		assertThat(Http.get(gateway.url().resolve("/")).body()).isEqualTo(changed);
 
 		configMount.swap(ConfigMapMount.ORIGINAL);
-		Polling.await(RELOAD_DEADLINE, "original content back",
-				() -> Http.get(gateway.url().resolve("/")).body().contains("key2") ? true : null);
+		await("original content back").atMost(RELOAD_DEADLINE)
+			.until(() -> Http.get(gateway.url().resolve("/")).body().contains("key2"));
 	}
 
 	@Test

@@ -16,6 +16,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * address is a port nobody listens on). The upstream here stands in for Envoy's fault filter; the local mesh
  * suite does the same with the real one.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class GatewayFailuresIT {
 
 	private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);

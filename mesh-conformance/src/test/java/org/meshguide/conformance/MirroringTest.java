@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Mirroring business traffic to v2 (mirrorPercentage 50) while v1 answers. Counted on both ends: the copies
@@ -50,10 +51,8 @@ class MirroringTest {
 		awaitNoCopiesInFlight();
 		long sent = mirrored() - sentBefore;
 		long overflowed = gateway("upstream_rq_pending_overflow") - overflowBefore;
-		long received = Polling.await(Duration.ofSeconds(10), "v2 received every mirrored copy", () -> {
-			long now = received("downstream_rq_total") - receivedBefore;
-			return (now >= sent) ? now : null;
-		});
+		long received = await("v2 received every mirrored copy").atMost(Duration.ofSeconds(10))
+			.until(() -> received("downstream_rq_total") - receivedBefore, (now) -> now >= sent);
 		long v1 = results.stream().filter(Traffic.Result::isV1).count();
 		boolean pass = v1 == n && received == sent && overflowed == 0;
 		Report.line("mirror 50 %% to v2: n=%d, callers saw V1 %d times (required 100 %%), copies sent by the gateway's "
@@ -74,8 +73,8 @@ class MirroringTest {
 		try (DataServiceFailure one = DataServiceFailure.start(DataServiceFailure.DATA_SERVICE_1, 503, 1.0);
 				DataServiceFailure two = DataServiceFailure.start(DataServiceFailure.DATA_SERVICE_2, 503, 1.0)) {
 			results = Traffic.send(n, 4, LocalMesh.GATEWAY, Map.of());
-			Polling.await(Duration.ofSeconds(10), "v2 answered 5xx to mirrored copies",
-					() -> (received("downstream_rq_5xx") > failedBefore) ? Boolean.TRUE : null);
+			await("v2 answered 5xx to mirrored copies").atMost(Duration.ofSeconds(10))
+				.until(() -> received("downstream_rq_5xx") > failedBefore);
 		}
 		long failed = received("downstream_rq_5xx") - failedBefore;
 		long v1 = results.stream().filter(Traffic.Result::isV1).count();
@@ -115,9 +114,9 @@ class MirroringTest {
 
 	/** The gateway's Envoy has no copy to v2 queued or open, and v2's Envoy none open. */
 	private static void awaitNoCopiesInFlight() {
-		Polling.await(Duration.ofSeconds(20), "no mirrored copy in flight to v2",
-				() -> (gateway("upstream_rq_pending_active") + gateway("upstream_rq_active")
-						+ received("downstream_rq_active") == 0) ? Boolean.TRUE : null);
+		await("no mirrored copy in flight to v2").atMost(Duration.ofSeconds(20))
+			.until(() -> gateway("upstream_rq_pending_active") + gateway("upstream_rq_active")
+					+ received("downstream_rq_active") == 0);
 	}
 
 	private static long gateway(String stat) {

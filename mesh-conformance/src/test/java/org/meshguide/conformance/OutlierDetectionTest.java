@@ -1,6 +1,7 @@
 package org.meshguide.conformance;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Outlier detection on data-service, seen from its caller business-v2 (requests through business-v2's
@@ -38,15 +40,17 @@ class OutlierDetectionTest {
 		try (DataServiceFailure failure = DataServiceFailure.start(DataServiceFailure.DATA_SERVICE_1, 503, 1.0)) {
 			int[] sent = { 0 };
 			int[] failed = { 0 };
-			Polling.await(java.time.Duration.ofSeconds(20), "data-service-1 ejected by business-v2's Envoy", () -> {
-				Proxied.Response response = Proxied.get(DATA, Map.of());
-				sent[0]++;
-				if (response.status() == 503) {
-					assertThat(response.servedBy()).isEqualTo("data-service-1");
-					failed[0]++;
-				}
-				return (ejections() > before) ? Boolean.TRUE : null;
-			});
+			// one request per poll, in this thread: the count of 503s before the ejection is the assertion
+			await("data-service-1 ejected by business-v2's Envoy").atMost(Duration.ofSeconds(20)).pollInSameThread()
+				.until(() -> {
+					Proxied.Response response = Proxied.get(DATA, Map.of());
+					sent[0]++;
+					if (response.status() == 503) {
+						assertThat(response.servedBy()).isEqualTo("data-service-1");
+						failed[0]++;
+					}
+					return ejections() > before;
+				});
 			Report.line("outlier detection: ejected after %d requests with %d x 503 from data-service-1 (required "
 					+ "exactly consecutive5xxErrors = 5) -> %s", sent[0], failed[0], (failed[0] == 5) ? "PASS" : "FAIL");
 			assertThat(failed[0]).isEqualTo(5);

@@ -15,6 +15,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Reads traces back from the real Zipkin of the local mesh, and walks them the way a trace view draws them.
@@ -28,10 +29,8 @@ final class Zipkin {
 
 	/** Polls until the trace has at least {@code spans} spans (reporters send in batches, about once a second). */
 	static List<JsonNode> awaitTrace(String traceId, int spans) {
-		return Polling.await(Duration.ofSeconds(20), spans + " spans of trace " + traceId + " in Zipkin", () -> {
-			List<JsonNode> trace = fetchList(LocalMesh.ZIPKIN.resolve("/api/v2/trace/" + traceId));
-			return (trace.size() >= spans) ? trace : null;
-		});
+		return await(spans + " spans of trace " + traceId + " in Zipkin").atMost(Duration.ofSeconds(20))
+			.until(() -> fetchList(LocalMesh.ZIPKIN.resolve("/api/v2/trace/" + traceId)), (trace) -> trace.size() >= spans);
 	}
 
 	/** The traces Envoy tagged with this {@code x-request-id} (its {@code guid:x-request-id} tag). */
