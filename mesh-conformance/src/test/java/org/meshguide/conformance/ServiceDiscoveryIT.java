@@ -5,11 +5,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>An external host (api.example.com) in a REGISTRY_ONLY mesh: 502 while unknown; once the ServiceEntry maps
  * it (DNS, endpoint localhost:18099, where this test runs a stub), the stub's answer.
  */
-class ServiceDiscoveryTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ServiceDiscoveryIT {
 
 	private static final int N = 20;
 

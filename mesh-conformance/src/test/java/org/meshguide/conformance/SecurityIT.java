@@ -3,10 +3,12 @@ package org.meshguide.conformance;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a sidecar (straight to data-service-1's inbound listener) get 403 "RBAC: access denied" on 100 %. No
  * tolerance: authorization is not probabilistic.
  */
-class SecurityTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class SecurityIT {
 
 	private static final String DATA = "http://data-service:8080/api/data";
 

@@ -4,9 +4,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,15 +19,16 @@ import static org.awaitility.Awaitility.await;
  * gateway-service's Envoy sent to the v2 subset (cluster outbound|8080|v2|business upstream_rq_total) and the
  * requests business-v2's Envoy received inbound (http.inbound_127.0.10.3_8080 downstream_rq_total); the
  * copies are fire-and-forget, so the inbound count is polled (with a deadline) until it reaches the sent count.
- * Both counts are read with no copy in flight, and no copy may be dropped for a full queue: the slow-v2 test below
- * leaves v2 busy for seconds, and one CI run right after it counted 161 copies of 400 (cause not established;
- * copies still queued at the gateway's Envoy are not yet in its sent count).
+ * Copies still queued at the gateway's Envoy are not in its sent count yet, so both counts are read with no copy
+ * in flight, and no copy may be dropped for a full queue. Every test starts with no copy in flight: the slow-v2
+ * test leaves copies that take seconds to finish, and no test may count another's.
  *
  * <p>n = 400 requests at p = 0.5 gives sigma = 2.5 points; ±8.5 points is 3.4 sigma (about 1 in 1500 runs).
  * Callers must see v1's answer on 100 % of requests, also while v2 fails (both data-service instances answer
  * 503, so v2 answers 5xx to every copy): n = 100, 100 % v1, and v2's inbound 5xx count rises.
  */
-class MirroringTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class MirroringIT {
 
 	private static final URI GATEWAY_ADMIN = URI.create("http://127.0.10.1:15000");
 
@@ -39,11 +43,15 @@ class MirroringTest {
 		LocalMesh.reset();
 	}
 
+	@BeforeEach
+	void noCopyOfAnEarlierTestInFlight() {
+		awaitNoCopiesInFlight();
+	}
+
 	@Test
 	void v2ReceivesTheMirroredShareAndCallersOnlySeeV1() {
 		LocalMesh.use("destination-rule-business-subsets.yaml", "virtual-service-business-mirror-v2.yaml");
 		int n = 400;
-		awaitNoCopiesInFlight();
 		long sentBefore = mirrored();
 		long receivedBefore = received("downstream_rq_total");
 		long overflowBefore = gateway("upstream_rq_pending_overflow");

@@ -2,16 +2,19 @@ package org.meshguide.conformance;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Request routing on business, observed at the edge: every answer says which version of business produced it.
  */
-class RequestRoutingTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class RequestRoutingIT {
 
 	private static final String SUBSETS = "destination-rule-business-subsets.yaml";
 

@@ -3,9 +3,11 @@ package org.meshguide.conformance;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>No retries on gateway-service: the route the callers' Envoys get for gateway-service:8080 has no retry
  * policy with the sample (checked in business-v1's config_dump) and Istio's default one (2 retries) without it.
  */
-class HeaderScopedFaultTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class HeaderScopedFaultIT {
 
 	private static final URI BUSINESS_V1_ADMIN = URI.create("http://127.0.10.2:15000");
 

@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * level the number of 503s fortio saw equals, exactly, the increase of the ingress Envoy's
  * upstream_rq_pending_overflow for the gateway-service cluster: every 503 is the breaker's.
  */
-class CircuitBreakingTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class CircuitBreakingIT {
 
 	private static final Pattern CODE = Pattern.compile("^Code\\s+(-?\\d+)\\s*:\\s*(\\d+)", Pattern.MULTILINE);
 

@@ -5,10 +5,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * another host preferred) every one of n = 200 requests succeeds (100 %, no tolerance: the retry goes to the
  * healthy instance) and upstream_rq_retry rises.
  */
-class TimeoutsAndRetriesTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class TimeoutsAndRetriesIT {
 
 	private static final URI BUSINESS_V2_ADMIN = URI.create("http://127.0.10.3:15000");
 

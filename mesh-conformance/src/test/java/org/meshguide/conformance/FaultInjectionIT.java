@@ -4,16 +4,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Envoy's fault filter in the gateway's sidecar, on the route to business.
  */
-class FaultInjectionTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class FaultInjectionIT {
 
 	private static final String SUBSETS = "destination-rule-business-subsets.yaml";
 

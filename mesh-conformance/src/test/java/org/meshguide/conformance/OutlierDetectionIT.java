@@ -4,10 +4,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,7 +22,8 @@ import static org.awaitility.Awaitility.await;
  * data-service-2 (100 %, no tolerance: an ejected host receives nothing) and /clusters marks data-service-1
  * failed_outlier_check.
  */
-class OutlierDetectionTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class OutlierDetectionIT {
 
 	private static final URI BUSINESS_V2_ADMIN = URI.create("http://127.0.10.3:15000");
 

@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * instance (100 %, no tolerance), and 16 different keys must reach both instances (all 16 on one side happens
  * with probability 2 x 0.5^16 = 3e-5 if the ring splits keys evenly).
  */
-class LoadBalancingTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class LoadBalancingIT {
 
 	private static final String DATA = "http://data-service:8080/api/data";
 

@@ -13,11 +13,13 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>All to v1: n = 200 connections, 100 % v1 (no tolerance). 80/20: n = 1000 connections at p = 0.2 gives
  * sigma = 1.26 points; ±4.5 points is 3.6 sigma (a correct mesh fails about once in 3000 runs).
  */
-class TcpTrafficShiftingTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class TcpTrafficShiftingIT {
 
 	private static final String SUBSETS = "destination-rule-business-subsets.yaml";
 

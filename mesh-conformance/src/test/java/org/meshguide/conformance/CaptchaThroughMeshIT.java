@@ -5,9 +5,11 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.meshguide.captcha.testkit.ImageUpload;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answer comes back. The trace is one chain from the ingress to the recognition span inside captcha-service;
  * an upload over gateway-service's own limit is refused there, as a problem body, through the same Envoys.
  */
-class CaptchaThroughMeshTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class CaptchaThroughMeshIT {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 

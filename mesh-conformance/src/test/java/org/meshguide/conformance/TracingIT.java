@@ -4,9 +4,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on the path, each the child of the hop before it. This is what breaks when an app does not propagate the
  * trace headers: the trace splits in two, or Envoy's spans hang off each other and skip the app.
  */
-class TracingTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class TracingIT {
 
 	/** The path of gateway → business-v2 → data-service, as (Zipkin service name, span kind), root first. */
 	private static final List<String> EXPECTED_PATH = List.of(
