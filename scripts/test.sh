@@ -6,8 +6,8 @@
 #   2. the guide: links, referenced files, no placeholders left, versions pinned (scripts/check-docs.py); every command,
 #      output and istio/ file shown equals its source (scripts/docs-snippets.py check); the non-Java example of
 #      docs/09 forwards the trace headers (scripts/test-propagation-example.py)
-#   3. shellcheck on every shell script, syntax of every Python script, gofmt and go vet on every Go module
-#      (scripts/lint.sh)
+#   3. shellcheck on every shell script, ruff on every Python file, the unit tests of mesh/localmesh/ (pytest),
+#      gofmt and go vet on every Go module (scripts/lint.sh)
 #   4. the cluster path, offline: kustomize renders, strict parsing, consistency, up-istio.sh --dry-run
 #      (scripts/verify-k8s.sh)
 #   5. container images: jib:buildTar on a locally built base, each image's config checked, one run

@@ -17,7 +17,7 @@ mkdir -p "$OUT"
 source "$ROOT/scripts/lib/checks.sh"
 
 step "Generating the local mesh config (mesh/topology.yaml)"
-python3 "$ROOT/mesh/localmesh.py" generate --topology "$ROOT/mesh/topology.yaml" --root "$ROOT" --run "$OUT/mesh" \
+PYTHONPATH="$ROOT/mesh" python3 -m localmesh generate --topology "$ROOT/mesh/topology.yaml" --root "$ROOT" --run "$OUT/mesh" \
   --istio-version "$ISTIO_VERSION" --zipkin-jar "$ROOT/.tools/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar" >/dev/null
 generated=("$OUT"/mesh/config/istio/base/*.yaml)
 info "${#generated[@]} files"

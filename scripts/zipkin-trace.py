@@ -48,12 +48,12 @@ def main():
             children.setdefault(span.get("parentId") if span.get("parentId") in ids else None, []).append(span)
         print(f"trace {trace[0]['traceId']}: {len(trace)} spans")
 
-        def show(parent, depth):
+        def show(parent, depth, children=children):
             for span in sorted(children.get(parent, []), key=lambda s: s.get("timestamp", 0)):
                 service = span.get("localEndpoint", {}).get("serviceName", "?")
                 print(f"{'  ' * depth}- {service} {span.get('kind', '')} {span.get('name', '')}"
                       f" ({span.get('duration', 0) / 1000:.1f} ms)")
-                show(span["id"], depth + 1)
+                show(span["id"], depth + 1, children)
 
         show(None, 1)
 

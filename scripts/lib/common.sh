@@ -23,6 +23,21 @@ wait_until() {
   done
 }
 
+# pypi_tool DIR REQUIREMENT...: installs exactly these pinned PyPI packages into DIR (under .tools/) unless a
+# previous run did; the install log goes to .run/.
+pypi_tool() {
+  local dir=$1 log
+  shift
+  [[ -f $dir/.installed ]] && return 0
+  log="$ROOT/.run/$(basename "$dir")-install.log"
+  step "Installing $* (PyPI) into ${dir#"$ROOT"/}"
+  mkdir -p "$ROOT/.run"
+  rm -rf "$dir"
+  python3 -m pip install -q --disable-pip-version-check --no-deps --target "$dir" "$@" >"$log" 2>&1 \
+    || die "installing $* failed; see $log"
+  touch "$dir/.installed"
+}
+
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
 
 port_in_use() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }

@@ -1,0 +1,3 @@
+from localmesh.cli import main
+
+main()

@@ -1,0 +1,28 @@
+"""istiod's mesh config and the mesh-wide policy: plaintext everywhere (there is no CA), every request traced to
+Zipkin, as k8s/cluster/telemetry-tracing.yaml does in the cluster."""
+from localmesh.objects import istio_object
+from localmesh.topology import ROOT_NAMESPACE
+
+
+def mesh_config(topology):
+    """No metrics providers, so istiod adds no istio.stats filter, which only istio-proxy has."""
+    return {
+        "rootNamespace": ROOT_NAMESPACE,
+        "trustDomain": topology.domain,
+        "enableAutoMtls": False,
+        "enableTracing": True,
+        "accessLogFile": "/dev/stdout",
+        "outboundTrafficPolicy": {"mode": "REGISTRY_ONLY"},
+        "defaultConfig": {"discoveryAddress": topology.istiod.grpc, "tracing": {}},
+        "defaultProviders": {},
+        "extensionProviders": [{"name": "zipkin", "zipkin": {"service": topology.zipkin_host,
+                                                             "port": topology.zipkin.port}}],
+    }
+
+
+def mesh_wide_policy():
+    plaintext = istio_object("PeerAuthentication", "default", ROOT_NAMESPACE, "security.istio.io")
+    plaintext["spec"] = {"mtls": {"mode": "DISABLE"}}
+    tracing = istio_object("Telemetry", "mesh-default", ROOT_NAMESPACE, "telemetry.istio.io")
+    tracing["spec"] = {"tracing": [{"providers": [{"name": "zipkin"}], "randomSamplingPercentage": 100.0}]}
+    return [plaintext, tracing]

@@ -1,0 +1,51 @@
+"""What loading mesh/topology.yaml refuses, and why each rule exists."""
+import copy
+import os
+
+import pytest
+import yaml
+
+from localmesh import topology
+from localmesh.console import MeshError
+MESH = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+with open(os.path.join(MESH, "topology.yaml")) as f:
+    GOOD = yaml.safe_load(f)
+
+
+def changed(change):
+    data = copy.deepcopy(GOOD)
+    change(data)
+    return data
+
+
+def test_the_repositorys_topology_loads():
+    loaded = topology.parse(GOOD, "topology.yaml")
+    assert [w.name for w in loaded.workloads][:2] == ["gateway-service", "business-v1"]
+    assert loaded.service("business").port_named("tcp-echo").number == 9000
+    assert loaded.ingress.gateway_config[0] == "istio/gateway-gateway-service-ingress.yaml"
+
+
+def test_an_http_port_other_than_the_jvms_proxy_port_is_refused():
+    """A JVM has one HTTP proxy, its sidecar's outbound listener on egressHttpPort."""
+    data = changed(lambda d: d["services"][0]["ports"][0].update(number=8081))
+    with pytest.raises(MeshError, match="gateway-service port 8081: every HTTP service port must be egressHttpPort"):
+        topology.parse(data, "topology.yaml")
+
+
+def test_an_address_used_twice_is_refused():
+    data = changed(lambda d: d["workloads"][1].update(egressAddress=d["workloads"][0]["address"]))
+    with pytest.raises(MeshError, match="address 127.0.10.1 used twice in topology.yaml"):
+        topology.parse(data, "topology.yaml")
+
+
+def test_a_workload_of_an_unknown_service_is_refused():
+    data = changed(lambda d: d["workloads"][0].update(service="no-such-service"))
+    with pytest.raises(MeshError, match="workload gateway-service is of service no-such-service"):
+        topology.parse(data, "topology.yaml")
+
+
+def test_a_missing_field_is_named():
+    data = changed(lambda d: d.pop("istiod"))
+    with pytest.raises(MeshError, match="topology.yaml: missing or malformed 'istiod'"):
+        topology.parse(data, "topology.yaml")
