@@ -3,10 +3,14 @@
 
 Checks (each failure is printed as ``file:line: [check] message``):
 
-  links         every relative Markdown link or image in docs/**/*.md and README.md points to an
-                existing file; a ``#anchor`` must match a heading (GitHub slug rules) of the target
-  paths         every repository path written in code (inline `code` or a fenced block) such as
-                ``istio/x.yaml``, ``scripts/x.sh`` or ``k8s/...`` exists
+  links         every relative Markdown link or image in the repository's Markdown files points to a file or
+                folder of the repository; a ``#anchor`` must match a heading (GitHub slug rules) of the target
+  paths         every repository path written in code (inline `code` or a fenced block) in the guide, such as
+                ``istio/x.yaml``, ``scripts/x.sh`` or ``k8s/...``, exists
+
+The repository is what ``git ls-files`` lists (tracked files, and new files not ignored): a link to a file that
+is only on the writer's disk fails, and a path under a git-ignored folder (build output such as
+``captcha-trainer/target/``, run state under ``.run/``) is not a repository path and is not checked.
   placeholders  no line of the seed's "$<Chinese text>" placeholders is left
   secrets       the seed's internal IP address and admin password appear nowhere in the repository
   pins          no command in code installs or runs "latest" (``go install m@latest``, ``image:latest``), and
@@ -25,22 +29,16 @@ Usage: scripts/check-docs.py [--root DIR] [--stale] [--verbose]
 from __future__ import annotations
 
 import argparse
-import glob
+import fnmatch
 import os
 import re
+import subprocess
 import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PENDING_MARKERS = ("规划中", "待补充", "pending", "planned")
-
-# First path segments that denote this repository's files when written in code.
-REPO_TOP_LEVEL = (
-    "istio", "k8s", "scripts", "mesh", "tools", "docs", "common", "mesh-common",
-    "gateway-service", "business-v1", "business-v2", "data-service", "captcha-service",
-    "integration-tests",
-)
 
 # Directories never scanned (VCS data, build output, caches).
 SKIP_DIRS = {".git", "target", "node_modules", ".tools", ".cache", ".idea", ".vscode", "__pycache__"}
@@ -59,9 +57,37 @@ HTML_ANCHOR_RE = re.compile(r"<a\s+(?:id|name)=\"([^\"]+)\"", re.IGNORECASE)
 UNPINNED_RE = re.compile(r"@latest\b|(?<![\w/.-])[\w.-]+(?:/[\w.-]+)*:latest\b")
 GO_INSTALL_RE = re.compile(r"\bgo install\s+(\S+?)@(\S+)")
 PLACEHOLDER_RE = re.compile(r"^\s*\$\s*[\u3400-\u9fff\uf900-\ufaff]")
-PATH_TOKEN_RE = re.compile(
-    r"(?<![\w./@:$-])((?:\./)?(?:" + "|".join(re.escape(d) for d in REPO_TOP_LEVEL) + r")/[\w.*/-]*)"
-)
+
+
+class Repository:
+    """The repository's files as git lists them: tracked, and new files not ignored, that are on disk."""
+
+    def __init__(self, root: Path):
+        listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                                check=True, capture_output=True).stdout.decode().split("\0")
+        self.root = root
+        self.files = {f for f in listed if f and (root / f).is_file()}
+        self.dirs = {str(Path(f).parent) for f in self.files} | {
+            str(parent) for f in self.files for parent in Path(f).parents}
+        self.dirs.discard(".")
+        top_level = sorted({f.split("/", 1)[0] for f in self.files if "/" in f}, key=len, reverse=True)
+        # a path written in code starts with one of the repository's top-level folders
+        self.path_token = re.compile(
+            r"(?<![\w./@:$-])((?:\./)?(?:" + "|".join(re.escape(d) for d in top_level) + r")/[\w.*/-]*)")
+
+    def has(self, path: str) -> bool:
+        """A file or folder of the repository (path relative to its root); `*?[` in it match file names."""
+        path = path[2:] if path.startswith("./") else path
+        if any(ch in path for ch in "*?["):
+            return any(fnmatch.fnmatch(f, path.rstrip("/")) for f in self.files)
+        if path.endswith("/"):
+            return path.rstrip("/") in self.dirs
+        return path in self.files or path in self.dirs
+
+    def ignored(self, path: str) -> bool:
+        """Under a git-ignored path: generated, never part of the repository."""
+        return subprocess.run(["git", "-C", str(self.root), "check-ignore", "-q", "--no-index", path],
+                              capture_output=True).returncode == 0
 
 
 @dataclass
@@ -87,12 +113,13 @@ def rel(root: Path, path: Path) -> str:
         return str(path)
 
 
-def markdown_files(root: Path) -> list[Path]:
-    files = sorted((root / "docs").rglob("*.md")) if (root / "docs").is_dir() else []
-    readme = root / "README.md"
-    if readme.is_file():
-        files.insert(0, readme)
-    return [f for f in files if not any(part in SKIP_DIRS for part in f.relative_to(root).parts)]
+def markdown_files(repo: Repository) -> list[Path]:
+    return [repo.root / f for f in sorted(repo.files) if f.endswith(".md")]
+
+
+def guide_files(repo: Repository) -> list[Path]:
+    """The guide: README.md and docs/, whose code the path and placeholder checks read."""
+    return [md for md in markdown_files(repo) if rel(repo.root, md) == "README.md" or rel(repo.root, md).startswith("docs/")]
 
 
 def split_fenced(lines: list[str]) -> list[tuple[int, str, bool]]:
@@ -159,7 +186,8 @@ def strip_inline_code(line: str) -> str:
     return INLINE_CODE_RE.sub(lambda m: " " * len(m.group(0)), line)
 
 
-def check_links(root: Path, md: Path, lines: list[str]) -> list[str]:
+def check_links(repo: Repository, md: Path, lines: list[str]) -> list[str]:
+    root = repo.root
     problems = []
     for number, line, fenced in split_fenced(lines):
         if fenced:
@@ -175,9 +203,9 @@ def check_links(root: Path, md: Path, lines: list[str]) -> list[str]:
                 if anchor and anchor not in anchors_of(md):
                     problems.append(f"{where}: [links] anchor '#{anchor}' not found in this file")
                 continue
-            resolved = (md.parent / path_part).resolve()
-            if not resolved.exists():
-                problems.append(f"{where}: [links] {kind} target '{path_part}' does not exist")
+            resolved = Path(os.path.normpath(md.parent / path_part))
+            if not resolved.is_relative_to(root) or not repo.has(str(resolved.relative_to(root)) or "."):
+                problems.append(f"{where}: [links] {kind} target '{path_part}' is not in the repository")
                 continue
             if anchor:
                 if resolved.is_file() and resolved.suffix.lower() == ".md":
@@ -186,21 +214,15 @@ def check_links(root: Path, md: Path, lines: list[str]) -> list[str]:
     return problems
 
 
-def path_exists(root: Path, token: str) -> bool:
-    token = token[2:] if token.startswith("./") else token
-    if any(ch in token for ch in "*?["):
-        return bool(glob.glob(str(root / token)))
-    target = root / token
-    if token.endswith("/"):
-        return target.is_dir()
-    return target.exists()
+def path_exists(repo: Repository, token: str) -> bool:
+    return repo.has(token) or repo.ignored(token)
 
 
-def path_tokens(line: str, fenced: bool) -> list[str]:
+def path_tokens(repo: Repository, line: str, fenced: bool) -> list[str]:
     chunks = [line] if fenced else [m.group(2) for m in INLINE_CODE_RE.finditer(line)]
     tokens = []
     for chunk in chunks:
-        for match in PATH_TOKEN_RE.finditer(chunk):
+        for match in repo.path_token.finditer(chunk):
             token = match.group(1).rstrip(".,;:)\"'")
             tokens.append(token)
     return tokens
@@ -211,21 +233,22 @@ def is_pending(line: str) -> bool:
     return any(marker in lowered for marker in PENDING_MARKERS)
 
 
-def check_paths(root: Path, md: Path, lines: list[str], report: Report, stale: bool) -> list[str]:
+def check_paths(repo: Repository, md: Path, lines: list[str], report: Report, stale: bool) -> list[str]:
+    root = repo.root
     problems = []
     for number, line, fenced in split_fenced(lines):
-        tokens = path_tokens(line, fenced)
+        tokens = path_tokens(repo, line, fenced)
         if not tokens:
             continue
         where = f"{rel(root, md)}:{number}"
         if is_pending(line):
             if stale:
-                existing = [t for t in tokens if path_exists(root, t)]
-                if existing and all(path_exists(root, t) for t in tokens):
+                existing = [t for t in tokens if path_exists(repo, t)]
+                if existing and all(path_exists(repo, t) for t in tokens):
                     report.notes.append(f"{where}: [stale] marked pending but exists now: {', '.join(existing)}")
             continue
         for token in tokens:
-            if not path_exists(root, token):
+            if not path_exists(repo, token):
                 problems.append(
                     f"{where}: [paths] '{token}' does not exist "
                     f"(create it, fix the path, or mark the line with 规划中 if it is planned)"
@@ -311,21 +334,23 @@ def main(argv: list[str]) -> int:
 
     root = Path(args.root).resolve()
     report = Report()
-    files = markdown_files(root)
-    if not files:
+    repo = Repository(root)
+    guide = guide_files(repo)
+    if not guide:
         print(f"check-docs: no Markdown files under {root}/docs or {root}/README.md", file=sys.stderr)
         print("check-docs: 0 passed, 1 failed")
         return 1
 
     pins = pinned_versions(root)
-    for md in files:
+    for md in markdown_files(repo):
         if args.verbose:
             print(f"checking {rel(root, md)}")
         lines = md.read_text(encoding="utf-8").splitlines()
-        report.unit(check_links(root, md, lines))
-        report.unit(check_paths(root, md, lines, report, args.stale))
-        report.unit(check_placeholders(root, md, lines))
-        report.unit(check_pins(root, md, lines, pins))
+        report.unit(check_links(repo, md, lines))
+        if md in guide:
+            report.unit(check_paths(repo, md, lines, report, args.stale))
+            report.unit(check_placeholders(root, md, lines))
+            report.unit(check_pins(root, md, lines, pins))
     check_secrets(root, report)
 
     for line in report.failures:
