@@ -2,7 +2,7 @@
 # Validates the cluster path offline: no cluster, no Docker engine, no network beyond the package
 # registries (Go modules and one PyPI wheel, fetched once and cached in .tools/).
 #
-#   1. k8scheck (scripts/k8s/k8scheck, Go, pinned modules): its unit tests first -- each breaks a good
+#   1. k8scheck (tools/k8scheck, Go, pinned modules): its unit tests first -- each breaks a good
 #      manifest in one way and asserts the check fires -- then the real run: renders every kustomization
 #      under k8s/ and every component combination with the kustomize library kubectl embeds, decodes every
 #      object strictly into the Kubernetes and Istio Go types (a misspelt field fails), checks selectors,
@@ -22,7 +22,7 @@ source "$(dirname "$0")/lib/common.sh"
 # shellcheck source=SCRIPTDIR/../tools/versions.env
 source "$ROOT/tools/versions.env"
 
-CHECKER_SRC="$ROOT/scripts/k8s/k8scheck"
+CHECKER_SRC="$ROOT/tools/k8scheck"
 CACHE="$ROOT/.tools/k8scheck"
 LOGS="$ROOT/.run/verify-k8s"
 mkdir -p "$CACHE" "$LOGS"
@@ -38,7 +38,7 @@ export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
 step "k8scheck: build (cached by source hash) and unit tests"
 checker=""
 if ! command -v go >/dev/null 2>&1; then
-  fail "build k8scheck" "Go is not installed (the checker is a Go program; see scripts/k8s/k8scheck/go.mod)"
+  fail "build k8scheck" "Go is not installed (the checker is a Go program; see tools/k8scheck/go.mod)"
 else
   hash=$(cat "$CHECKER_SRC"/go.mod "$CHECKER_SRC"/go.sum "$CHECKER_SRC"/*.go | sha256sum | cut -c1-16)
   checker="$CACHE/k8scheck-$hash"
