@@ -21,7 +21,8 @@ Allowlist for things that do not exist yet: a line containing one of PENDING_MAR
 ``istio/foo.yaml（规划中）`` or ``kubectl apply -f istio/foo.yaml   # 规划中``. With ``--stale`` the
 checker also lists pending lines whose paths exist by now, so the marker can be removed.
 
-Exit status: 0 when everything passes, 1 otherwise. The last line is ``check-docs: N passed, M failed``.
+Exit status: 0 when everything passes, 1 otherwise. The last line is ``check-docs: N passed, M failed``; every
+check of every file is a test case of the JUnit XML report check-docs.xml (scripts/lib/junit.py).
 
 Usage: scripts/check-docs.py [--root DIR] [--stale] [--verbose]
 """
@@ -37,6 +38,9 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
+import junit  # noqa: E402  (scripts/lib/junit.py)
 
 PENDING_MARKERS = ("规划中", "待补充", "pending", "planned")
 
@@ -96,14 +100,17 @@ class Report:
     notes: list[str] = field(default_factory=list)
     passed: int = 0
     failed: int = 0
+    suite: junit.Suite = field(default_factory=lambda: junit.Suite("check-docs"))
 
-    def unit(self, problems: list[str]) -> None:
+    def unit(self, name: str, problems: list[str]) -> None:
         """Count one checked unit (a check applied to one file) and record its problems."""
         if problems:
             self.failed += 1
             self.failures.extend(problems)
+            self.suite.failed(name, "\n".join(problems))
         else:
             self.passed += 1
+            self.suite.passed(name)
 
 
 def rel(root: Path, path: Path) -> str:
@@ -318,7 +325,7 @@ def check_secrets(root: Path, report: Report) -> None:
             for what, value in FORBIDDEN.items():
                 if value in line:
                     problems.append(f"{rel(root, path)}:{number}: [secrets] contains the {what}")
-        report.unit(problems)
+        report.unit(f"secrets {rel(root, path)}", problems)
     if scanned == 0:
         report.notes.append("[secrets] no text files found to scan")
 
@@ -346,17 +353,19 @@ def main(argv: list[str]) -> int:
         if args.verbose:
             print(f"checking {rel(root, md)}")
         lines = md.read_text(encoding="utf-8").splitlines()
-        report.unit(check_links(repo, md, lines))
+        name = rel(root, md)
+        report.unit(f"links {name}", check_links(repo, md, lines))
         if md in guide:
-            report.unit(check_paths(repo, md, lines, report, args.stale))
-            report.unit(check_placeholders(root, md, lines))
-            report.unit(check_pins(root, md, lines, pins))
+            report.unit(f"paths {name}", check_paths(repo, md, lines, report, args.stale))
+            report.unit(f"placeholders {name}", check_placeholders(root, md, lines))
+            report.unit(f"pins {name}", check_pins(root, md, lines, pins))
     check_secrets(root, report)
 
     for line in report.failures:
         print(line)
     for line in report.notes:
         print(f"note: {line}")
+    report.suite.write()
     print(f"check-docs: {report.passed} passed, {report.failed} failed")
     return 1 if report.failed else 0
 

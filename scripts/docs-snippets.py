@@ -34,6 +34,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "lib"))
+import junit  # noqa: E402  (scripts/lib/junit.py)
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SNIPPETS = DOCS / "snippets"
@@ -95,6 +98,7 @@ def out_file(file, function):
 
 def check():
     problems, passed = [], 0
+    suite = junit.Suite("docs-snippets-check")
     used = set()
     snippet_files = {p.name: functions(p) for p in sorted(SNIPPETS.glob("*.sh"))}
     for markdown in sorted([ROOT / "README.md", *DOCS.glob("*.md")]):
@@ -106,40 +110,52 @@ def check():
                 shown = ROOT / file
                 if not shown.is_file():
                     problems.append(f"{where}: {file} does not exist")
+                    suite.failed(f"{where} {file}", problems[-1])
                 elif block != shown.read_text(encoding="utf-8").rstrip("\n"):
                     problems.append(f"{where}: the block differs from {file}")
+                    suite.failed(f"{where} {file}", problems[-1])
                 else:
                     passed += 1
+                    suite.passed(f"{where} {file}")
                 continue
             used.add((kind, file, function))
+            case = f"{where} {kind} {file}#{function}"
             if file not in snippet_files or function not in snippet_files[file]:
                 problems.append(f"{where}: no function {function} in docs/snippets/{file}")
+                suite.failed(case, problems[-1])
                 continue
             if kind == "snippet":
                 expected = snippet_files[file][function]
             else:
                 stored = out_file(file, function)
                 if not stored.exists():
-                    problems.append(f"{where}: no stored output {stored.relative_to(ROOT)}; run: scripts/docs-snippets.py run --update")
+                    problems.append(f"{where}: no stored output {stored.relative_to(ROOT)}; "
+                                    "run: scripts/docs-snippets.py run --update")
+                    suite.failed(case, problems[-1])
                     continue
                 expected = stored.read_text(encoding="utf-8").rstrip("\n")
             if block != expected:
                 problems.append(f"{where}: the {kind} block differs from docs/snippets/{file}#{function}"
                                 + (" (refresh: scripts/docs-snippets.py run --update)" if kind == "output" else ""))
+                suite.failed(case, problems[-1])
             else:
                 passed += 1
+                suite.passed(case)
     for file, funcs in snippet_files.items():
         for function in funcs:
             if function.startswith("snip_") and ("snippet", file, function) not in used:
                 problems.append(f"docs/snippets/{file}: {function} is shown nowhere in the guide")
+                suite.failed(f"docs/snippets/{file}#{function} shown", problems[-1])
     for problem in problems:
         print(f"FAIL {problem}")
+    suite.write()
     print(f"docs-snippets: {passed} passed, {len(problems)} failed")
     return 1 if problems else 0
 
 
 def run(update, only, needs):
     failed, passed = [], 0
+    suite = junit.Suite("docs-snippets-run" + (f"-{needs}" if needs != "mesh" else ""))
     for path in sorted(SNIPPETS.glob("*.sh")):
         if (only and path.name not in only) or (not only and requires(path) != needs):
             continue
@@ -165,9 +181,11 @@ def run(update, only, needs):
                 text = "\n".join(captured).rstrip("\n")
                 if status != 0:
                     failed.append(f"{path.name}#{current} exited {status}:\n{text}")
+                    suite.failed(f"{path.name}#{current}", failed[-1])
                     print(f"    FAIL {current} (exit {status})")
                 else:
                     passed += 1
+                    suite.passed(f"{path.name}#{current}")
                     print(f"    ok   {current}")
                     if update:
                         OUT.mkdir(parents=True, exist_ok=True)
@@ -175,12 +193,14 @@ def run(update, only, needs):
                 current = None
             elif line == "::setup-failed":
                 failed.append(f"{path.name}: _setup failed")
+                suite.failed(f"{path.name}: _setup", failed[-1])
             elif current:
                 captured.append(line)
     if update:
         refresh_outputs()
     for failure in failed:
         print(f"FAIL {failure}")
+    suite.write()
     print(f"docs-snippets: {passed} passed, {len(failed)} failed")
     return 1 if failed else 0
 

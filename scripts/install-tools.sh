@@ -11,13 +11,15 @@
 #   .tools/docker/cli-plugins/docker-compose   Compose v2+ as a Docker CLI plugin, Go module github.com/docker/compose/v5
 #                                               (found by `docker` when DOCKER_CONFIG=.tools/docker)
 #   .tools/bin/docker            the docker CLI (client only), Go module github.com/docker/cli, where none is installed
+# and for the k8s stage (scripts/verify-k8s.sh):
+#   .tools/bin/gotestsum         runs go test and writes its JUnit XML report, Go module gotest.tools/gotestsum
 #
 # Every version comes from tools/versions.env. The script is idempotent: a tool whose version stamp
 # (.tools/stamps/<tool>) matches the pin is kept, so a second run takes seconds.
 #
 #   scripts/install-tools.sh [TOOL...]           install what is missing or outdated; TOOL is envoy, zipkin,
-#                                                fortio, istio (the default: the local mesh's four), compose
-#                                                or docker-cli
+#                                                fortio, istio (the default: the local mesh's four), compose,
+#                                                docker-cli or gotestsum
 #   scripts/install-tools.sh --force [TOOL...]   rebuild / reinstall them
 #
 # Go builds run under `nice` and use the default module and build caches (~/go/pkg/mod, ~/.cache/go-build),
@@ -178,6 +180,29 @@ install_fortio() {
   summary_add fortio "$FORTIO_VERSION" built "$BIN/fortio"
 }
 
+# gotestsum: built from its module with the module's own go.sum, like fortio.
+install_gotestsum() {
+  local stamp="gotestsum $GOTESTSUM_VERSION"
+  if stamp_ok gotestsum "$stamp" "$BIN/gotestsum"; then
+    log "gotestsum $GOTESTSUM_VERSION: present"
+    summary_add gotestsum "$GOTESTSUM_VERSION" cached "$BIN/gotestsum"
+    return
+  fi
+  need go
+  local t=$SECONDS moddir
+  log "gotestsum $GOTESTSUM_VERSION: fetching module gotest.tools/gotestsum@$GOTESTSUM_VERSION"
+  moddir="$(go_module_dir "gotest.tools/gotestsum@$GOTESTSUM_VERSION")" \
+    || die "could not download gotest.tools/gotestsum@$GOTESTSUM_VERSION"
+  log "gotestsum $GOTESTSUM_VERSION: building (nice)"
+  (
+    cd "$moddir"
+    CGO_ENABLED=0 GOFLAGS=-mod=readonly nice -n 10 go build -trimpath -ldflags="-s -w" -o "$BIN/gotestsum" . 2>&1
+  ) >"$LOGS/gotestsum-build.log" || die "gotestsum build failed, see $LOGS/gotestsum-build.log"
+  echo "$stamp" >"$STAMPS/gotestsum"
+  log "gotestsum $GOTESTSUM_VERSION: built in $((SECONDS - t)) s"
+  summary_add gotestsum "$GOTESTSUM_VERSION" built "$BIN/gotestsum"
+}
+
 # ---------------------------------------------------------------------------------------------------
 # docker compose: built from its module like istio (see install_istio), as a CLI plugin in a Docker config
 # folder of its own, so neither ~/.docker nor a system plugin folder changes.
@@ -251,8 +276,8 @@ install_docker-cli() {
 log "installing into $TOOLS (pins: tools/versions.env): ${TOOLS_WANTED[*]}"
 for tool in "${TOOLS_WANTED[@]}"; do
   case $tool in
-    envoy | zipkin | fortio | istio | compose | docker-cli) "install_$tool" ;;
-    *) die "unknown tool '$tool' (envoy, zipkin, fortio, istio, compose, docker-cli)" ;;
+    envoy | zipkin | fortio | istio | compose | docker-cli | gotestsum) "install_$tool" ;;
+    *) die "unknown tool '$tool' (envoy, zipkin, fortio, istio, compose, docker-cli, gotestsum)" ;;
   esac
 done
 

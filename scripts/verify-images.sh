@@ -50,18 +50,6 @@ trap 'exit 130' INT TERM
 
 # shellcheck source=scripts/lib/checks.sh
 source "$ROOT/scripts/lib/checks.sh"
-# tally LOG: adds the "RESULT passed=N failed=N" line a helper printed.
-tally() {
-  local result
-  result=$(grep '^RESULT ' "$1" | tail -1)
-  if [[ $result =~ passed=([0-9]+)\ failed=([0-9]+) ]]; then
-    passed=$((passed + BASH_REMATCH[1]))
-    failed=$((failed + BASH_REMATCH[2]))
-    ((BASH_REMATCH[2] == 0)) || failures+=("$2")
-  else
-    fail "$2 ran to the end" "no RESULT line; log: $1"
-  fi
-}
 started=$SECONDS
 elapsed() { printf '%ss' $((SECONDS - $1)); }
 
@@ -99,8 +87,7 @@ missing_tools=()
 for tool in java jlink jdeps mvn python3 curl tar; do command -v "$tool" >/dev/null 2>&1 || missing_tools+=("$tool"); done
 if ((${#missing_tools[@]} > 0)); then
   fail "tools" "missing: ${missing_tools[*]} (Debian: apt-get install openjdk-17-jdk-headless maven python3 curl)"
-  echo "$passed passed, $failed failed"
-  exit 1
+  checks_summary || exit 1
 fi
 info "JDK $(java -version 2>&1 | head -1), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), Python $(python3 -c 'import platform; print(platform.python_version())')"
 
@@ -180,8 +167,7 @@ step "Image configuration, read from each tar"
 for app in "${built[@]}"; do
   python3 "$ROOT/scripts/images/check-image.py" "$ROOT/$app/target/jib-image.tar" --app "$app" \
     --ref "$registry/$app:$tag" --k8s "$ROOT/k8s" --extract "$WORK/classpath" --self-test >"$LOGS/check-$app.log" 2>&1
-  sed -e "s/^\(ok  \|FAIL\) /\1 $app: /" -e 's/^info /    /' "$LOGS/check-$app.log" | grep -v '^RESULT '
-  tally "$LOGS/check-$app.log" "image config $app"
+  checks_from "$LOGS/check-$app.log" "$app: "
 done
 
 if ((${#built[@]} > 0)) && [[ -s $BASE ]]; then

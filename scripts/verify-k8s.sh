@@ -25,7 +25,7 @@ source "$ROOT/tools/versions.env"
 CHECKER_SRC="$ROOT/tools/k8scheck"
 CACHE="$ROOT/.tools/k8scheck"
 LOGS="$ROOT/.run/verify-k8s"
-mkdir -p "$CACHE" "$LOGS"
+mkdir -p "$CACHE" "$LOGS" "$JUNIT_DIR"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -51,7 +51,11 @@ else
     fail "build k8scheck" "$out"
     checker=""
   fi
-  if out=$(cd "$CHECKER_SRC" && nice -n 10 go test -count=1 ./... 2>&1); then
+  # gotestsum: the same go test, with its JUnit XML report next to the other stages'
+  if ! out=$("$ROOT/scripts/install-tools.sh" gotestsum 2>&1); then
+    fail "install gotestsum" "$out"
+  elif out=$(cd "$CHECKER_SRC" && nice -n 10 "$ROOT/.tools/bin/gotestsum" --format dots \
+    --junitfile "$JUNIT_DIR/go-k8scheck.xml" -- -count=1 ./... 2>&1); then
     pass "k8scheck unit tests: $(cd "$CHECKER_SRC" && grep -c '{"' k8scheck_test.go) seeded mistakes, each caught"
   else
     fail "k8scheck unit tests" "$out"
@@ -60,15 +64,8 @@ fi
 
 if [[ -n $checker ]]; then
   step "k8scheck: renders, strict schemas, consistency, compose, pins"
-  "$checker" -root "$ROOT" | tee "$LOGS/k8scheck.log"
-  result=$(grep '^RESULT ' "$LOGS/k8scheck.log" | tail -1)
-  if [[ $result =~ passed=([0-9]+)\ failed=([0-9]+) ]]; then
-    passed=$((passed + BASH_REMATCH[1]))
-    failed=$((failed + BASH_REMATCH[2]))
-    ((BASH_REMATCH[2] == 0)) || failures+=("k8scheck (see above)")
-  else
-    fail "k8scheck ran to the end" "no RESULT line; log: $LOGS/k8scheck.log"
-  fi
+  "$checker" -root "$ROOT" >"$LOGS/k8scheck.log" 2>&1
+  checks_from "$LOGS/k8scheck.log" "k8scheck: "
 fi
 
 # --- 2. kubectl kustomize parity ---------------------------------------------------------------------

@@ -3,6 +3,9 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export ROOT
+# Where every program run writes its JUnit XML report (scripts/lib/junit.py); scripts/test.sh sets its own.
+JUNIT_DIR=${JUNIT_DIR:-$ROOT/.run/junit}
+export JUNIT_DIR
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
@@ -36,6 +39,20 @@ pypi_tool() {
   python3 -m pip install -q --disable-pip-version-check --no-deps --target "$dir" "$@" >"$log" 2>&1 \
     || die "installing $* failed; see $log"
   touch "$dir/.installed"
+}
+
+# pytest_run REPORT ARGS...: the pinned pytest (tools/versions.env) on ARGS, its JUnit XML report in
+# $JUNIT_DIR/REPORT.xml
+pytest_run() {
+  local report=$1
+  shift
+  # shellcheck source=tools/versions.env
+  source "$ROOT/tools/versions.env"
+  local dir="$ROOT/.tools/pytest-$PYTEST_VERSION"
+  # shellcheck disable=SC2086 # one requirement per word
+  pypi_tool "$dir" $PYTEST_REQUIREMENTS
+  mkdir -p "$JUNIT_DIR"
+  PYTHONPATH="$dir" python3 -m pytest -p no:cacheprovider --junitxml "$JUNIT_DIR/$report.xml" "$@"
 }
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }

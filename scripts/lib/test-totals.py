@@ -1,33 +1,55 @@
 #!/usr/bin/env python3
-"""Adds up what scripts/test.sh ran: JUnit test cases from every Surefire/Failsafe report of this run, and
-the checks of the script stages (their "N passed, N failed" lines). Skipped tests are counted apart: a
-skipped test is not a pass.
+"""Adds up the JUnit XML reports of one scripts/test.sh run: the Surefire and Failsafe reports the Maven builds
+of the run wrote (target/*-reports/TEST-*.xml, modified since the run started) and every report in the run's
+JUnit folder (pytest, gotestsum, the checks of every script, scripts/lib/junit.py). A skipped test is counted
+apart: it is not a pass.
 
-  test-totals.py STAGE_LOG_DIR STARTED_AT_EPOCH
+  test-totals.py JUNIT_DIR STARTED_AT_EPOCH
 """
 import pathlib
-import re
 import sys
 import xml.etree.ElementTree as ET
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
-logs, started = pathlib.Path(sys.argv[1]), float(sys.argv[2])
 
-tests = failures = skipped = 0
-for report in ROOT.glob("*/target/*-reports/TEST-*.xml"):
-    if report.stat().st_mtime < started:
-        continue
-    suite = ET.parse(report).getroot()
-    tests += int(suite.get("tests", 0))
-    failures += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
-    skipped += int(suite.get("skipped", 0))
 
-checks_passed = checks_failed = 0
-for log in sorted(logs.glob("*.log")):
-    for passed, failed in re.findall(r"(\d+) passed, (\d+) failed", log.read_text(errors="replace")):
-        checks_passed += int(passed)
-        checks_failed += int(failed)
+def suites(report):
+    root = ET.parse(report).getroot()
+    return [root] if root.tag == "testsuite" else root.iter("testsuite")
 
-print(f"    JUnit tests: {tests - failures - skipped} passed, {failures} failed, {skipped} skipped")
-print(f"    script checks: {checks_passed} passed, {checks_failed} failed")
-print(f"{tests - failures - skipped + checks_passed} passed, {failures + checks_failed} failed, {skipped} skipped")
+
+def count(reports):
+    """(passed, failed, skipped) over every test suite in the reports."""
+    tests = failed = skipped = 0
+    for report in reports:
+        for suite in suites(report):
+            tests += int(suite.get("tests", 0))
+            failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+            skipped += int(suite.get("skipped", 0))
+    return tests - failed - skipped, failed, skipped
+
+
+def kind(report):
+    """Which runner wrote a report in the JUnit folder, by the name it was given."""
+    for prefix, name in (("pytest-", "pytest"), ("go-", "go test (gotestsum)")):
+        if report.name.startswith(prefix):
+            return name
+    return "script checks"
+
+
+def main(junit_dir, started):
+    groups = {"JUnit (Surefire, Failsafe)": [
+        report for report in ROOT.glob("**/target/*-reports/TEST-*.xml")
+        if ".tools" not in report.parts and report.stat().st_mtime >= started]}
+    for report in sorted(junit_dir.glob("*.xml")):
+        groups.setdefault(kind(report), []).append(report)
+    totals = [0, 0, 0]
+    for name, reports in groups.items():
+        passed, failed, skipped = count(reports)
+        totals = [totals[0] + passed, totals[1] + failed, totals[2] + skipped]
+        print(f"    {name}: {passed} passed, {failed} failed, {skipped} skipped ({len(reports)} reports)")
+    print(f"{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped")
+
+
+if __name__ == "__main__":
+    main(pathlib.Path(sys.argv[1]), float(sys.argv[2]))
