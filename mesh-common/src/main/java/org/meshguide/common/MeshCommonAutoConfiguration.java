@@ -2,19 +2,22 @@ package org.meshguide.common;
 
 import io.micrometer.observation.ObservationFilter;
 import io.micrometer.observation.ObservationPredicate;
+import org.meshguide.common.upstream.UnexpectedProblemHandler;
 import org.meshguide.common.upstream.UpstreamProblemHandler;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
+import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 
 /**
- * What every app of the guide gets by depending on mesh-common.
+ * What every app of the guide gets by depending on mesh-common. Before Spring Boot's error handling, whose error
+ * page controller steps back for {@link ProblemErrorController}.
  */
-@AutoConfiguration
+@AutoConfiguration(before = ErrorMvcAutoConfiguration.class)
 @EnableConfigurationProperties(AppProperties.class)
 public class MeshCommonAutoConfiguration {
 
@@ -32,6 +35,11 @@ public class MeshCommonAutoConfiguration {
 	}
 
 	@Bean
+	ProblemErrorController problemErrorController(AppProperties app) {
+		return new ProblemErrorController(app.instanceName());
+	}
+
+	@Bean
 	ObservationPredicate skipActuatorObservations() {
 		return TracingObservations.skipActuator();
 	}
@@ -44,6 +52,11 @@ public class MeshCommonAutoConfiguration {
 	@Bean
 	UpstreamProblemHandler upstreamProblemHandler(AppProperties app) {
 		return new UpstreamProblemHandler(app.instanceName());
+	}
+
+	@Bean
+	UnexpectedProblemHandler unexpectedProblemHandler(AppProperties app) {
+		return new UnexpectedProblemHandler(app.instanceName());
 	}
 
 }

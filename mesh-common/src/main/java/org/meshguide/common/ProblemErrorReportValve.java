@@ -49,6 +49,18 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 		});
 	}
 
+	/** Why the server refuses a request with this status before the application sees it. */
+	static String reason(int status) {
+		return switch (status) {
+			case 408 -> "the request did not arrive in time";
+			case 413 -> "the request is larger than the server accepts";
+			case 414, 431 -> "the request line or headers are larger than the server accepts";
+			case 501 -> "a method or transfer coding the server does not implement";
+			case 505 -> "an HTTP version the server does not support";
+			default -> "malformed request, or request headers larger than the server accepts";
+		};
+	}
+
 	@Override
 	protected void report(Request request, Response response, Throwable throwable) {
 		int status = response.getStatus();
@@ -64,9 +76,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 		String title = (httpStatus != null) ? httpStatus.getReasonPhrase() : "Error";
 		log.warn("Request rejected by the HTTP server before reaching the application: {} {}", status, title);
 		String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-				+ ",\"detail\":\"rejected by the HTTP server before reaching the application"
-				+ " (malformed request, or request headers larger than the server accepts)\",\"servedBy\":\""
-				+ this.servedBy + "\"}";
+				+ ",\"detail\":\"rejected by the HTTP server before reaching the application (" + reason(status)
+				+ ")\",\"servedBy\":\"" + this.servedBy + "\"}";
 		try {
 			response.setHeader(ServedByFilter.HEADER, this.servedBy);
 			response.setContentType("application/problem+json");

@@ -13,7 +13,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Names the process that answered, on every response (errors included), so that weighted routing, header
  * matching and load balancing can be counted by a client that sees nothing but HTTP. Also returns the
  * request's {@code x-request-id}: an edge Envoy replaces a client's id with its own, and this is how the client
- * learns the id under which the access logs and the trace of its request can be found.
+ * learns the id under which the access logs and the trace of its request can be found (if it is an id at all:
+ * {@link RequestIds}).
  */
 public class ServedByFilter extends OncePerRequestFilter {
 
@@ -32,7 +33,7 @@ public class ServedByFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		response.setHeader(HEADER, this.instanceName);
 		String requestId = request.getHeader(REQUEST_ID);
-		if (requestId != null) {
+		if (RequestIds.usable(requestId)) {
 			response.setHeader(REQUEST_ID, requestId);
 		}
 		chain.doFilter(request, response);

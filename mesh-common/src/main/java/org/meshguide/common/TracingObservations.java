@@ -30,7 +30,7 @@ final class TracingObservations {
 		return (context) -> {
 			if (context instanceof ServerRequestObservationContext server) {
 				String requestId = server.getCarrier().getHeader("x-request-id");
-				if (requestId != null) {
+				if (RequestIds.usable(requestId)) {
 					context.addHighCardinalityKeyValue(KeyValue.of("x-request-id", requestId));
 				}
 			}

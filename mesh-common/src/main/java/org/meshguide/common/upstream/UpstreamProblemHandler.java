@@ -17,10 +17,10 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 
 /**
- * Turns upstream failures and anything unexpected into RFC 9457 problem bodies. Framework exceptions (404,
- * 405, 406, 415...) are left to Spring's own problem-details handler. Unchecked exceptions that carry their
- * own status ({@link ErrorResponseException}, an upload over the multipart limit) keep it: being first in line,
- * this handler would otherwise turn them into 500s.
+ * Turns upstream failures into RFC 9457 problem bodies. Unchecked exceptions that carry their own status
+ * ({@link ErrorResponseException}, an upload over the multipart limit) keep it. Framework exceptions (400 for an
+ * unreadable body, 404, 405, 406, 415...) are left to Spring's own problem-details handler, and what nobody
+ * handles to {@link UnexpectedProblemHandler}, last in line.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -62,15 +62,6 @@ public class UpstreamProblemHandler {
 	ProblemDetail malformedMultipart(MultipartException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
 				"the multipart body cannot be parsed");
-		problem.setProperty("servedBy", this.servedBy);
-		return problem;
-	}
-
-	@ExceptionHandler(RuntimeException.class)
-	ProblemDetail unexpected(RuntimeException ex) {
-		log.error("Unexpected failure", ex);
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-				"unexpected " + ex.getClass().getSimpleName() + "; see the log of " + this.servedBy);
 		problem.setProperty("servedBy", this.servedBy);
 		return problem;
 	}
