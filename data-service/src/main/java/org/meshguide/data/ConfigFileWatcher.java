@@ -1,6 +1,7 @@
 package org.meshguide.data;
 
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Keeps the content of a ConfigMap-mounted JSON file current, keeping the last good content when the file
@@ -36,7 +38,8 @@ import org.springframework.context.SmartLifecycle;
  * visible file is a symlink through {@code ..data}. A watch on the file itself sees none of this. So the
  * watcher listens to the mount directory for any event, re-reads through the visible path (following the
  * links), and reloads only when the content's digest changed. A periodic poll covers lost events (inotify
- * queue overflow, file systems without inotify).
+ * queue overflow, file systems without inotify). A file over the size limit is refused without being read; JSON
+ * nested deeper than Jackson's limit is invalid JSON.
  */
 public class ConfigFileWatcher implements SmartLifecycle {
 
@@ -44,7 +47,12 @@ public class ConfigFileWatcher implements SmartLifecycle {
 
 	private final Path file;
 
+	/** A ConfigMap holds at most 1 MiB: a larger file did not come from one. */
+	static final DataSize DEFAULT_MAX_SIZE = DataSize.ofMegabytes(1);
+
 	private final Duration pollInterval;
+
+	private final DataSize maxSize;
 
 	private final JsonMapper jsonMapper;
 
@@ -61,7 +69,15 @@ public class ConfigFileWatcher implements SmartLifecycle {
 	private volatile boolean running;
 
 	public ConfigFileWatcher(Path file, Duration pollInterval, JsonMapper jsonMapper, Clock clock) {
+		this(file, pollInterval, DEFAULT_MAX_SIZE, jsonMapper, clock);
+	}
+
+	/**
+	 * @param maxSize the largest file taken: a bigger one is refused before it is read, like invalid JSON
+	 */
+	public ConfigFileWatcher(Path file, Duration pollInterval, DataSize maxSize, JsonMapper jsonMapper, Clock clock) {
 		this.file = file.toAbsolutePath();
+		this.maxSize = maxSize;
 		this.pollInterval = pollInterval;
 		this.jsonMapper = jsonMapper;
 		this.clock = clock;
@@ -87,10 +103,17 @@ public class ConfigFileWatcher implements SmartLifecycle {
 	public synchronized boolean reload() {
 		String content;
 		try {
+			long size = Files.size(this.file);
+			if (size > this.maxSize.toBytes()) {
+				return fail("too large: " + size + " bytes, at most " + this.maxSize.toBytes() + " are read");
+			}
 			content = Files.readString(this.file, StandardCharsets.UTF_8);
 		}
 		catch (NoSuchFileException ex) {
 			return fail("file not found");
+		}
+		catch (MalformedInputException ex) {
+			return fail("not UTF-8 text");
 		}
 		catch (IOException ex) {
 			return fail("cannot read: " + ex.getMessage());
@@ -101,7 +124,9 @@ public class ConfigFileWatcher implements SmartLifecycle {
 			return false;
 		}
 		try {
-			this.jsonMapper.readTree(content);
+			if (this.jsonMapper.readTree(content).isMissingNode()) {
+				return fail("not valid JSON: no value at all");
+			}
 		}
 		catch (JacksonException ex) {
 			return fail("not valid JSON: " + ex.getOriginalMessage());

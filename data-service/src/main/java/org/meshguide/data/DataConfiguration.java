@@ -12,7 +12,8 @@ class DataConfiguration {
 
 	@Bean
 	ConfigFileWatcher configFileWatcher(DataProperties properties, JsonMapper jsonMapper) {
-		return new ConfigFileWatcher(properties.configFile(), properties.pollInterval(), jsonMapper, Clock.systemUTC());
+		return new ConfigFileWatcher(properties.configFile(), properties.pollInterval(), properties.maxConfigFileSize(),
+				jsonMapper, Clock.systemUTC());
 	}
 
 	@Bean

@@ -109,6 +109,41 @@ class ConfigFileWatcherTest {
 	}
 
 	@Test
+	void aFileOverTheSizeLimitIsRefusedUnreadAndTheLastGoodContentKept() {
+		this.watcher = new ConfigFileWatcher(this.kubelet.visibleFile(), NO_POLL,
+				org.springframework.util.unit.DataSize.ofKilobytes(1), JsonMapper.builder().build(), Clock.systemUTC());
+		this.watcher.reload();
+		ConfigSnapshot good = this.watcher.current();
+		this.kubelet.write("{\"big\": \"" + "x".repeat(2000) + "\"}");
+		assertThat(this.watcher.reload()).isFalse();
+		assertThat(this.watcher.current()).isSameAs(good);
+		assertThat(this.watcher.lastFailure().reason()).isEqualTo("too large: 2011 bytes, at most 1024 are read");
+	}
+
+	@Test
+	void jsonNestedDeeperThanJacksonAllowsIsInvalidJson() {
+		watcher(NO_POLL).reload();
+		ConfigSnapshot good = this.watcher.current();
+		this.kubelet.write("[".repeat(100_000) + "]".repeat(100_000));
+		assertThat(this.watcher.reload()).isFalse();
+		assertThat(this.watcher.current()).isSameAs(good);
+		assertThat(this.watcher.lastFailure().reason()).startsWith("not valid JSON").contains("nesting depth");
+	}
+
+	@Test
+	void anEmptyFileOrOneThatIsNotUtf8IsRefused() throws Exception {
+		watcher(NO_POLL).reload();
+		ConfigSnapshot good = this.watcher.current();
+		this.kubelet.write("  \n");
+		assertThat(this.watcher.reload()).isFalse();
+		assertThat(this.watcher.lastFailure().reason()).isEqualTo("not valid JSON: no value at all");
+		Files.write(this.kubelet.visibleFile().toRealPath(), new byte[] { '{', (byte) 0xff, '}' });
+		assertThat(this.watcher.reload()).isFalse();
+		assertThat(this.watcher.lastFailure().reason()).isEqualTo("not UTF-8 text");
+		assertThat(this.watcher.current()).isSameAs(good);
+	}
+
+	@Test
 	void invalidJsonArrivingThroughTheWatchIsNotServed() {
 		watcher(NO_POLL).start();
 		this.kubelet.write("not json at all");
