@@ -308,6 +308,8 @@ install_istio() {
   kube -n istio-system rollout status deploy/istiod --timeout=300s
   kube -n istio-system rollout status deploy/istio-ingressgateway --timeout=300s
   kube apply -f "$ROOT/k8s/cluster/telemetry-tracing.yaml"
+  # mesh-wide: Envoy ends requests that arrive too slowly (docs/10-circuit-breaking.md)
+  kube apply -f "$ROOT/istio/envoy-filter-mesh-request-timeouts.yaml"
 }
 
 install_addons() {

@@ -175,6 +175,7 @@ common=(
   "istioctl install --context [a-z-]+ -y -f k8s/cluster/istio-install\\.yaml"
   "rollout status deploy/istiod"
   "apply -f k8s/cluster/telemetry-tracing\\.yaml"
+  "apply -f istio/envoy-filter-mesh-request-timeouts\\.yaml"
   "samples/addons/prometheus\\.yaml" "samples/addons/jaeger\\.yaml" "samples/addons/kiali\\.yaml" "samples/addons/grafana\\.yaml"
   "label namespace default istio-injection=enabled --overwrite"
   "rollout status deployment/gateway-service" "rollout status deployment/business-v1" "rollout status deployment/business-v2"

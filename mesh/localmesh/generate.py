@@ -20,10 +20,12 @@ def generate(topology, root, run, istio_version, zipkin_jar, standins=False):
             os.remove(os.path.join(layout.base, stale))
 
     write(layout.mesh_config, yaml.safe_dump(meshconfig.mesh_config(topology), sort_keys=False))
-    base = {"00-mesh-wide.yaml": meshconfig.mesh_wide_policy(),
+    base = {"00-mesh-wide.yaml": meshconfig.mesh_wide_policy(topology, layout.root),
             "10-services.yaml": services.service_entries(topology),
             "20-workloads.yaml": workloads.workload_entries(topology),
             "30-sidecars.yaml": workloads.sidecars(topology, layout.sockets)}
+    for source in topology.mesh_wide_files:
+        log("mesh-wide config from %s" % source)
     if topology.ingress:
         base["40-ingress-gateway.yaml"], source = ingress.ingress_objects(topology, layout.root)
         log("ingress Gateway + VirtualService: %s" % source)

@@ -1,5 +1,10 @@
 """istiod's mesh config and the mesh-wide policy: plaintext everywhere (there is no CA), every request traced to
-Zipkin, as k8s/cluster/telemetry-tracing.yaml does in the cluster."""
+Zipkin, as k8s/cluster/telemetry-tracing.yaml does in the cluster, and the istio/ files topology.yaml lists under
+meshConfig, which scripts/up-istio.sh applies in the cluster."""
+import os
+
+from localmesh.console import MeshError
+from localmesh.files import istio_objects, load_docs
 from localmesh.objects import istio_object
 from localmesh.topology import ROOT_NAMESPACE
 
@@ -20,9 +25,15 @@ def mesh_config(topology):
     }
 
 
-def mesh_wide_policy():
+def mesh_wide_policy(topology, root):
     plaintext = istio_object("PeerAuthentication", "default", ROOT_NAMESPACE, "security.istio.io")
     plaintext["spec"] = {"mtls": {"mode": "DISABLE"}}
     tracing = istio_object("Telemetry", "mesh-default", ROOT_NAMESPACE, "telemetry.istio.io")
     tracing["spec"] = {"tracing": [{"providers": [{"name": "zipkin"}], "randomSamplingPercentage": 100.0}]}
-    return [plaintext, tracing]
+    policy = [plaintext, tracing]
+    for source in topology.mesh_wide_files:
+        path = os.path.join(root, source)
+        if not os.path.exists(path):
+            raise MeshError("topology.yaml meshConfig lists %s, which does not exist" % source)
+        policy += istio_objects(load_docs(path), source, topology.namespace)
+    return policy

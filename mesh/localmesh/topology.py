@@ -93,6 +93,8 @@ class Topology:
     services: tuple
     workloads: tuple
     ingress: Optional[IngressGateway]
+    # istio/ files that are mesh-wide settings in the cluster too: part of the base config, so `reset` keeps them
+    mesh_wide_files: tuple = ()
 
     def fqdn(self, name, namespace=None):
         return "%s.%s.svc.%s" % (name, namespace or self.namespace, self.domain)
@@ -138,6 +140,7 @@ def _parse(data):
             standin_downstream=(w.get("standin") or {}).get("downstream")) for w in data["workloads"]),
         ingress=IngressGateway(ingress["address"], int(ingress["servicePort"]), int(ingress["listenPort"]),
                                tuple(ingress.get("gatewayConfig") or ())) if ingress else None,
+        mesh_wide_files=tuple(data.get("meshConfig") or ()),
     )
 
 

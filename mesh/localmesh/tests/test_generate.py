@@ -3,11 +3,14 @@ change of the generated config in the diff of golden/topology.txt; regenerate it
 `pytest mesh/localmesh/tests --update-golden`), and the properties the local mesh relies on, asserted on their
 own so that a failure says which one broke."""
 import os
+import shutil
 import stat
 
+import pytest
 import yaml
 
 from localmesh import topology as topology_module
+from localmesh.console import MeshError
 from localmesh.generate import generate
 from localmesh.istiod import expected_endpoints
 MESH = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -80,13 +83,40 @@ def test_the_staged_files_sort_after_the_mesh_wide_policy(tmp_path):
     names = list(base_objects(generated(str(tmp_path))))
     assert names[0] == "00-mesh-wide.yaml"
     assert all(name >= "10-" for name in names[1:])
-    assert [d["kind"] for d in base_objects(generated(str(tmp_path)))["00-mesh-wide.yaml"]] == [
+    assert [d["kind"] for d in base_objects(generated(str(tmp_path)))["00-mesh-wide.yaml"]][:2] == [
         "PeerAuthentication", "Telemetry"]
+
+
+def test_the_mesh_wide_files_of_the_cluster_are_base_config(tmp_path):
+    """What topology.yaml lists under meshConfig is in the base config istiod starts with, so `reset` keeps it."""
+    topology = topology_module.load(TOPOLOGY)
+    assert topology.mesh_wide_files
+    mesh_wide = base_objects(generated(str(tmp_path)))["00-mesh-wide.yaml"][2:]
+    listed = []
+    for source in topology.mesh_wide_files:
+        listed += [d for d in yaml.safe_load_all(open(os.path.join(ROOT, source))) if d]
+    assert [(d["kind"], d["metadata"]["namespace"], d["metadata"]["name"]) for d in mesh_wide] == [
+        (d["kind"], d["metadata"]["namespace"], d["metadata"]["name"]) for d in listed]
+
+
+def test_a_mesh_wide_file_that_does_not_exist_is_refused_by_name(tmp_path):
+    root = tmp_path / "checkout"
+    root.mkdir()
+    with pytest.raises(MeshError, match="meshConfig lists istio/.*, which does not exist"):
+        generated(str(tmp_path / "run"), root=str(root))
+
+
+def checkout_with_mesh_wide_files(root):
+    """A checkout with nothing but the files topology.yaml lists under meshConfig."""
+    for source in topology_module.load(TOPOLOGY).mesh_wide_files:
+        target = root / source
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(os.path.join(ROOT, source), target)
 
 
 def test_without_the_clusters_gateway_file_an_equivalent_one_is_built_in(tmp_path):
     root = tmp_path / "checkout"
-    root.mkdir()
+    checkout_with_mesh_wide_files(root)
     config = generated(str(tmp_path / "run"), root=str(root))
     ingress = base_objects(config)["40-ingress-gateway.yaml"]
     assert [d["kind"] for d in ingress] == ["WorkloadEntry", "Gateway", "VirtualService"]
