@@ -10,14 +10,29 @@
 #   scripts/mesh.sh status            processes, xDS sync state per Envoy, applied samples
 #   scripts/mesh.sh apply FILE...     put Istio YAML (e.g. an istio/ sample) into istiod's config and wait
 #                                     until every Envoy has it (0 NACKs)
-#   scripts/mesh.sh unapply FILE...   take applied file(s) out again
+#   scripts/mesh.sh unapply FILE...   take applied file(s) out again (routes before the subsets they use)
 #   scripts/mesh.sh reset             remove every applied file: back to the base config
+#   scripts/mesh.sh churn N FILE...   apply FILE(s) and take them out again, N times, each change ACKed by
+#                                     every Envoy before the next (config churn under traffic)
 #   scripts/mesh.sh logs [NAME] [-f]  log paths, or the tail of one (zipkin, istiod, envoy-*, an app)
 #   scripts/mesh.sh verify            assert the mesh works: the conformance suites of request routing (a 20/80
 #                                     split over 2000 requests, +-3 points), TCP shifting, one whole trace in
 #                                     Zipkin and an upload through the ingress (mesh-conformance/, Maven)
 #
-# Environment: MESH_TIMEOUT (s, default 240) bounds every wait of `up`.
+# One process at a time (NAME as in `status`: zipkin, istiod, envoy-<workload>, envoy-ingressgateway, <workload>),
+# for faults and recoveries (mesh-conformance's resilience suite uses these):
+#   scripts/mesh.sh kill NAME [SIGNAL] send SIGNAL (default KILL; TERM, STOP, CONT...) to it and nothing else: a crash,
+#                                     a hang (STOP) and its end (CONT); KILL/TERM wait until it is gone
+#   scripts/mesh.sh start NAME        start it again and wait until it is back: an app ready and an endpoint of its
+#                                     service (its sidecar started first if needed), an Envoy or istiod with every
+#                                     Envoy SYNCED
+#   scripts/mesh.sh stop NAME         an app: what deleting its pod does in Kubernetes: its endpoint leaves the
+#                                     service, and once no caller's Envoy has it (the preStop wait), SIGTERM and
+#                                     up to MESH_GRACE s (default 30) for the graceful shutdown, then its sidecar;
+#                                     anything else: SIGTERM, 25 s, then SIGKILL
+#   scripts/mesh.sh restart NAME      stop, then start
+#
+# Environment: MESH_TIMEOUT (s, default 240) bounds every wait of `up` and `start`.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
@@ -32,6 +47,7 @@ LOCALMESH=(env PYTHONPATH="$ROOT/mesh" python3 -m localmesh)
 ZIPKIN_JAR="$ROOT/.tools/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar"
 DATA_CONFIG="$ROOT/k8s/base/data-service/config-data.json"
 TIMEOUT=${MESH_TIMEOUT:-240}
+GRACE=${MESH_GRACE:-30}
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
 
@@ -41,14 +57,20 @@ plan() {
   source "$CFG/plan.sh"
 }
 
-# start_detached NAME LOG LAUNCH: runs LAUNCH in its own session (it outlives the shell that started it and
-# a Ctrl-C there), the launch script execs the real program, so the recorded pid is the program's own.
+# start_detached NAME LOG LAUNCH [append]: runs LAUNCH in its own session (it outlives the shell that started
+# it and a Ctrl-C there), the launch script execs the real program, so the recorded pid is the program's own.
+# A restart appends to the log, which still holds why the previous run ended.
 start_detached() {
   local name=$1 log=$2 launch=$3 pid_file="$RUN/pids/$1.pid"
   mkdir -p "$RUN/pids" "$(dirname "$log")"
   rm -f "$pid_file"
+  if [[ ${4:-} == append ]]; then
+    printf '\n==> restarted by scripts/mesh.sh at %s\n' "$(date -u +%FT%TZ)" >>"$log"
+  else
+    : >"$log"
+  fi
   # shellcheck disable=SC2016 # $$ and $1/$2 belong to the inner bash
-  setsid -f bash -c 'echo $$ >"$1"; exec bash "$2"' _ "$pid_file" "$launch" >"$log" 2>&1 </dev/null
+  setsid -f bash -c 'echo $$ >"$1"; exec bash "$2"' _ "$pid_file" "$launch" >>"$log" 2>&1 </dev/null
   wait_until "$name to record its pid" 10 test -s "$pid_file" || die "$name did not start (log: $log)"
 }
 
@@ -256,12 +278,18 @@ status() {
     return 0
   fi
   while IFS=$'\t' read -r name kind launch log ready; do
-    if process_alive "$RUN" "$name"; then
-      printf '    %-22s running (pid %s)\n' "$name" "$(<"$RUN/pids/$name.pid")"
-      any=1
-    else
-      printf '    %-22s stopped\n' "$name"
-    fi
+    case $(process_state "$name") in
+      gone) printf '    %-22s stopped\n' "$name" ;;
+      T)
+        printf '    %-22s suspended by SIGSTOP (pid %s; resume: %s kill %s CONT)\n' "$name" \
+          "$(<"$RUN/pids/$name.pid")" "$0" "$name"
+        any=1
+        ;;
+      *)
+        printf '    %-22s running (pid %s)\n' "$name" "$(<"$RUN/pids/$name.pid")"
+        any=1
+        ;;
+    esac
   done <"$CFG/processes.tsv"
   if [[ -n $any ]]; then
     step "xDS state (istiod /debug/syncz)"
@@ -288,7 +316,132 @@ logs() {
 
 mesh_up_or_die() {
   plan
-  process_alive "$RUN" istiod || die "istiod is not running; start the mesh first: $0 up"
+  if ! process_alive "$RUN" istiod; then
+    any_alive || die "istiod is not running; start the mesh first: $0 up"
+    die "istiod is not running, so nothing can be applied or removed now (the Envoys keep serving the config they" \
+      "last received); start it again: $0 start istiod"
+  fi
+}
+
+# process_row NAME: sets kind, launch, log, ready from NAME's row in processes.tsv
+process_row() {
+  plan
+  local row
+  row=$(awk -F'\t' -v n="$1" '$1 == n' "$CFG/processes.tsv")
+  [[ -n $row ]] || die "no process '$1' in the local mesh; names: $(cut -f1 "$CFG/processes.tsv" | xargs)"
+  IFS=$'\t' read -r _ kind launch log ready <<<"$row"
+}
+
+# process_state NAME: R, S, T (stopped)... from /proc, or "gone" (a zombie is gone too)
+process_state() {
+  local pid state
+  [[ -f $RUN/pids/$1.pid ]] || { echo gone; return; }
+  pid=$(<"$RUN/pids/$1.pid")
+  state=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$pid/stat" 2>/dev/null) || state=""
+  [[ -n $state && $state != Z ]] && echo "$state" || echo gone
+}
+
+# wait_gone NAME PID SECONDS: true once the process has exited (its pid file is removed then)
+wait_gone() {
+  local name=$1 pid=$2 deadline=$((SECONDS + $3))
+  while [[ $(process_state "$name") != gone ]]; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+  rm -f "$RUN/pids/$name.pid"
+}
+
+kill_one() {
+  local name=$1 signal=${2:-KILL} kind launch log ready pid t0=$SECONDS
+  process_row "$name"
+  [[ $(process_state "$name") != gone ]] || die "$name is not running (start it: $0 start $name)"
+  pid=$(<"$RUN/pids/$name.pid")
+  signal=${signal#SIG}
+  kill -s "$signal" "$pid" || die "cannot send SIG$signal to $name (pid $pid)"
+  case $signal in
+    KILL | TERM | INT | 9 | 15 | 2)
+      wait_gone "$name" "$pid" 30 || die "$name (pid $pid) still running 30 s after SIG$signal"
+      info "$name (pid $pid): SIG$signal, exited after $((SECONDS - t0)) s (log: $log)"
+      ;;
+    STOP | 19)
+      wait_until "$name to stop" 10 test "$(process_state "$name")" = T || die "$name (pid $pid) did not stop"
+      info "$name (pid $pid): SIGSTOP, stopped (resume it: $0 kill $name CONT)"
+      ;;
+    *) info "$name (pid $pid): SIG$signal sent" ;;
+  esac
+}
+
+start_one() {
+  local name=$1 kind launch log ready state t0=$SECONDS
+  process_row "$name"
+  state=$(process_state "$name")
+  [[ $state != T ]] || die "$name is stopped (SIGSTOP); resume it: $0 kill $name CONT"
+  if [[ $kind == app && $state == gone && $(process_state "envoy-$name") == gone ]]; then
+    start_one "envoy-$name" # the pod's sidecar, as Kubernetes starts it before the app
+  fi
+  local repair=""
+  if [[ $kind == istiod && $state == gone ]]; then
+    # istiod 1.29 can miss config that is there when it starts (see mesh/localmesh/stage.py); `up` holds
+    # it back, but here the Envoys would connect to an istiod without services. `repair` watches istiod's log
+    # from before it starts and hands it the services and workloads again the moment it can take them.
+    rm -f "$RUN/repair.ready"
+    "${LOCALMESH[@]}" repair --run "$RUN" --log "$log" --log-offset "$(stat -c %s "$log" 2>/dev/null || echo 0)" \
+      --ready "$RUN/repair.ready" --timeout 60 &
+    repair=$!
+    wait_until "the istiod watcher to start" 10 test -e "$RUN/repair.ready" || die "localmesh repair did not start"
+  fi
+  if [[ $state == gone ]]; then
+    start_detached "$name" "$log" "$launch" append
+    info "$(printf '%-22s pid %-7s log %s' "$name" "$(<"$RUN/pids/$name.pid")" "$log")"
+    wait_ready "$name" "$ready" $((SECONDS + TIMEOUT)) "$log" || die "$name did not get ready (log: $log)"
+    info "$name ready after $((SECONDS - t0)) s ($ready)"
+  else
+    info "$name already running (pid $(<"$RUN/pids/$name.pid"))"
+  fi
+  case $kind in
+    istiod)
+      if [[ -n $repair ]]; then
+        wait "$repair" || die "istiod restarted without every service (log: $log)"
+      fi
+      "${LOCALMESH[@]}" wait-sync --run "$RUN" --timeout "$TIMEOUT" || die "the Envoys did not sync with istiod again"
+      ;;
+    envoy) "${LOCALMESH[@]}" wait-sync --run "$RUN" --timeout "$TIMEOUT" || die "$name did not sync with istiod" ;;
+    app) "${LOCALMESH[@]}" endpoint --run "$RUN" --workload "$name" --in || die "$name is not an endpoint again" ;;
+  esac
+  info "$name back after $((SECONDS - t0)) s"
+}
+
+stop_one() {
+  local name=$1 kind launch log ready pid t0=$SECONDS
+  process_row "$name"
+  if [[ $(process_state "$name") == gone ]]; then
+    info "$name is not running"
+    return 0
+  fi
+  pid=$(<"$RUN/pids/$name.pid")
+  if [[ $kind == app ]]; then
+    # the endpoints controller takes a terminating pod out of its service; the preStop hook waits until the
+    # callers' Envoys have that (here: waits for exactly that, not a fixed sleep)
+    "${LOCALMESH[@]}" endpoint --run "$RUN" --workload "$name" --out || die "cannot take $name out of its service"
+    kill -s TERM "$pid" 2>/dev/null || true
+    if wait_gone "$name" "$pid" "$GRACE"; then
+      info "$name (pid $pid) exited $((SECONDS - t0)) s after it left its service (grace period ${GRACE} s)"
+    else
+      kill -s KILL "$pid" 2>/dev/null || true
+      wait_gone "$name" "$pid" 10 || true
+      warn "$name (pid $pid) still running ${GRACE} s after SIGTERM: killed (log: $log)"
+      return 1
+    fi
+    stop_one "envoy-$name" # a native sidecar stops after the app
+    return 0
+  fi
+  kill -s TERM "$pid" 2>/dev/null || true
+  if ! wait_gone "$name" "$pid" 25; then
+    kill -s KILL "$pid" 2>/dev/null || true
+    wait_gone "$name" "$pid" 10 || true
+    warn "killed $name (pid $pid): no exit within 25 s of SIGTERM"
+  fi
+  info "stopped $name (pid $pid) in $((SECONDS - t0)) s"
 }
 
 case ${1:-} in
@@ -309,12 +462,38 @@ case ${1:-} in
     step "Removing $*"
     "${LOCALMESH[@]}" unapply --run "$RUN" "$@"
     ;;
+  churn)
+    [[ $# -ge 3 && $2 =~ ^[0-9]+$ ]] || usage
+    mesh_up_or_die
+    step "Applying and removing ${*:3} $2 times"
+    "${LOCALMESH[@]}" churn --run "$RUN" --times "$2" "${@:3}"
+    ;;
   reset)
     mesh_up_or_die
     step "Removing every applied file"
     "${LOCALMESH[@]}" unapply --run "$RUN" --all
     ;;
   logs) shift; logs "$@" ;;
+  kill)
+    [[ $# -ge 2 ]] || usage
+    kill_one "$2" "${3:-KILL}"
+    ;;
+  start)
+    [[ $# -eq 2 ]] || usage
+    step "Starting $2"
+    start_one "$2"
+    ;;
+  stop)
+    [[ $# -eq 2 ]] || usage
+    step "Stopping $2"
+    stop_one "$2"
+    ;;
+  restart)
+    [[ $# -eq 2 ]] || usage
+    step "Restarting $2"
+    stop_one "$2"
+    start_one "$2"
+    ;;
   verify)
     mesh_up_or_die
     step "Verifying the local mesh with the conformance suites (log: $RUN/verify.log)"

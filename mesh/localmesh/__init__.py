@@ -9,6 +9,9 @@
     istiod        what istiod's debug endpoints and the Envoys' admin endpoints say
     xds           waiting until istiod has a config and every Envoy has ACKed it
     stage         starting istiod with its config in steps
-    apply         adding and removing Istio YAML files, like kubectl apply and delete
+    apply         adding and removing Istio YAML files, like kubectl apply and delete, routes after what they
+                  point to; config churn
+    restart       istiod started again under running Envoys
+    endpoint      a workload out of its service and back, like a pod deleted and one ready again
     cli           the commands scripts/mesh.sh runs: python3 -m localmesh COMMAND --help
 """

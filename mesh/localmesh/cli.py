@@ -8,15 +8,20 @@
              once), then every Envoy's own counters
   apply      copy Istio YAML files into istiod's config dir (namespace defaulted like `kubectl -n`), wait until
              istiod has them, has pushed them and every Envoy ACKed (zero NACKs)
-  unapply    remove applied file(s) (all with --all) and wait the same way
+  unapply    remove applied file(s) (all with --all) and wait the same way; routes leave before the subsets and
+             services they point to (localmesh.apply)
+  churn      apply file(s) and remove them again N times, each change ACKed by every Envoy before the next
   status     one line per proxy: connected, synced, NACKs
+  repair     beside a start of istiod alone: services and workloads handed to it again as soon as it can take
+             them, then every service and endpoint checked in its registry (localmesh.restart)
+  endpoint   take a workload out of its service (--out) or put it back (--in), waiting for every Envoy
 """
 import argparse
 import json
 import os
 import sys
 
-from localmesh import apply, istiod, stage, topology, xds
+from localmesh import apply, endpoint, istiod, restart, stage, topology, xds
 from localmesh.console import MeshError, error, log
 from localmesh.generate import generate
 
@@ -59,6 +64,18 @@ def cmd_unapply(args):
         log("back to %s: all proxies ACKed, 0 NACKs" % ("the base config" if args.all else "the remaining config"))
 
 
+def cmd_churn(args):
+    apply.churn(load_plan(args.run), args.files, args.times, args.timeout)
+
+
+def cmd_repair(args):
+    restart.repair(load_plan(args.run), args.log, args.log_offset, args.ready, args.timeout)
+
+
+def cmd_endpoint(args):
+    endpoint.move(load_plan(args.run), args.workload, args.out, args.timeout)
+
+
 def cmd_status(args):
     plan = load_plan(args.run)
     try:
@@ -78,6 +95,9 @@ def cmd_status(args):
               + ("  NACK: " + "; ".join(errors) if errors else ""))
     applied = sorted(os.listdir(os.path.join(plan["configDir"], "applied")))
     print("    applied samples: %s" % (", ".join(applied) if applied else "none (base config)"))
+    out = endpoint.workloads_out_of_service(plan)
+    if out:
+        print("    out of their service (scripts/mesh.sh stop): %s" % ", ".join(out))
 
 
 def parser():
@@ -113,6 +133,27 @@ def parser():
     command.add_argument("--all", action="store_true")
     command.add_argument("files", nargs="*")
     command.set_defaults(run_command=cmd_unapply)
+    command = commands.add_parser("churn")
+    command.add_argument("--run", required=True)
+    command.add_argument("--timeout", type=int, default=60)
+    command.add_argument("--times", type=int, required=True)
+    command.add_argument("files", nargs="+")
+    command.set_defaults(run_command=cmd_churn)
+    command = commands.add_parser("repair")
+    command.add_argument("--run", required=True)
+    command.add_argument("--log", required=True, help="istiod's log")
+    command.add_argument("--log-offset", type=int, default=0, help="where this start of istiod begins in its log")
+    command.add_argument("--ready", required=True, help="file written once it watches the log")
+    command.add_argument("--timeout", type=int, default=60)
+    command.set_defaults(run_command=cmd_repair)
+    command = commands.add_parser("endpoint")
+    command.add_argument("--run", required=True)
+    command.add_argument("--workload", required=True)
+    command.add_argument("--timeout", type=int, default=60)
+    direction = command.add_mutually_exclusive_group(required=True)
+    direction.add_argument("--out", action="store_true", help="out of its service")
+    direction.add_argument("--in", dest="out", action="store_false", help="back in its service")
+    command.set_defaults(run_command=cmd_endpoint)
     return top
 
 

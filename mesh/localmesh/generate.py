@@ -15,9 +15,10 @@ def generate(topology, root, run, istio_version, zipkin_jar, standins=False):
     layout = Layout(root, run)
     os.makedirs(layout.applied, exist_ok=True)
     os.makedirs(layout.sockets, exist_ok=True)
-    if os.path.isdir(layout.base):
-        for stale in os.listdir(layout.base):
-            os.remove(os.path.join(layout.base, stale))
+    for stale_dir in (layout.base, layout.out_of_service):
+        if os.path.isdir(stale_dir):
+            for stale in os.listdir(stale_dir):
+                os.remove(os.path.join(stale_dir, stale))
 
     write(layout.mesh_config, yaml.safe_dump(meshconfig.mesh_config(topology), sort_keys=False))
     base = {"00-mesh-wide.yaml": meshconfig.mesh_wide_policy(topology, layout.root),

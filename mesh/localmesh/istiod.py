@@ -171,3 +171,28 @@ def envoys_referencing(plan, references):
             if ((reference + '"') if reference.startswith("/apis/") else reference) in dump:
                 found[reference].append(proxy["name"])
     return found
+
+
+def cluster_has_endpoint(clusters, host, address):
+    """(whether an Envoy's /clusters text has an outbound cluster of host, whether that lists address as one of
+    its endpoints). Its lines read outbound|8080||<host>::<address>:<port>::<stat>::<value>."""
+    has_cluster = ("|%s::" % host) in clusters
+    pattern = r"\|%s::%s:\d+::" % (re.escape(host), re.escape(address))
+    return has_cluster, has_cluster and re.search(pattern, clusters) is not None
+
+
+def envoys_with_endpoint(plan, host, address):
+    """(the Envoys that have an outbound cluster of host, those of them that list address as its endpoint); an
+    Envoy not answering is in neither."""
+    having, listing = [], []
+    for proxy in plan["proxies"]:
+        try:
+            clusters = http_get(proxy["admin"] + "/clusters", timeout=5)
+        except UNREACHABLE:
+            continue
+        has_cluster, lists_address = cluster_has_endpoint(clusters, host, address)
+        if has_cluster:
+            having.append(proxy["name"])
+        if lists_address:
+            listing.append(proxy["name"])
+    return having, listing

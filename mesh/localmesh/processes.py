@@ -43,6 +43,8 @@ class Layout:
         self.istio = os.path.join(self.config, "istio")
         self.base = os.path.join(self.istio, "base")
         self.applied = os.path.join(self.istio, "applied")
+        # WorkloadEntries taken out of their service (localmesh.endpoint), kept here to be put back
+        self.out_of_service = os.path.join(self.config, "out-of-service")
         self.sockets = os.path.join(self.run, "sock")
         self.launch = os.path.join(self.config, "launch")
         self.logs = os.path.join(self.run, "logs")

@@ -7,7 +7,8 @@ from localmesh import istiod
 from localmesh.console import MeshError, log
 from localmesh.files import config_path, key
 
-POLL = 0.25
+# Short enough that a script applying changes one after another (churn) is not mostly waiting.
+POLL = 0.05
 
 
 def current_counter(plan):
@@ -79,7 +80,7 @@ def wait_configz(plan, docs, deadline):
             return
         if time.time() > deadline:
             raise MeshError("istiod did not load %s" % sorted(missing))
-        time.sleep(0.2)
+        time.sleep(POLL)
 
 
 def traced_references(docs):
@@ -91,9 +92,12 @@ def traced_references(docs):
     return references
 
 
-def wait_applied(plan, docs, present, timeout, before_counter, baseline):
+def wait_applied(plan, docs, present, timeout, before_counter, baseline, settle=1.0, quiet=False,
+                 look_into_envoys=True):
     """Until istiod has loaded (present) or dropped the objects, pushed the change, every Envoy ACKed it, and the
-    Envoys' config shows (or no longer shows) what the objects produce; 0 NACKs throughout."""
+    Envoys' config shows (or no longer shows) what the objects produce; 0 NACKs throughout. `settle` as in
+    wait_synced; without `look_into_envoys` the ACKs are enough (no config_dump of every Envoy), for changes a
+    script makes one after another."""
     deadline = time.time() + timeout
     want = {key(d) for d in docs}
     while True:
@@ -102,15 +106,16 @@ def wait_applied(plan, docs, present, timeout, before_counter, baseline):
             break
         if time.time() > deadline:
             raise MeshError("istiod did not %s %s within %ds" % ("load" if present else "drop", sorted(want), timeout))
-        time.sleep(0.2)
-    log("istiod %s %d object(s): %s" % ("has" if present else "dropped", len(want),
-                                          ", ".join("%s/%s" % (k, n) for k, _, n in sorted(want))))
-    wait_synced(plan, max(1, deadline - time.time()), min_counter=before_counter, quiet=True, settle=1.0)
-    references = traced_references(docs)
+        time.sleep(POLL)
+    if not quiet:
+        log("istiod %s %d object(s): %s" % ("has" if present else "dropped", len(want),
+                                              ", ".join("%s/%s" % (k, n) for k, _, n in sorted(want))))
+    wait_synced(plan, max(1, deadline - time.time()), min_counter=before_counter, quiet=True, settle=settle)
+    references = traced_references(docs) if look_into_envoys else []
     while references:
         found = istiod.envoys_referencing(plan, references)
         if all(found[r] for r in references) if present else not any(found[r] for r in references):
-            for reference in references:
+            for reference in [] if quiet else references:
                 log("%s %s" % (reference, ("in config of " + ", ".join(found[reference])) if present
                                else "gone from every Envoy"))
             break

@@ -42,6 +42,39 @@ def test_an_object_applied_again_in_another_file_replaces_the_one_applied_before
     assert not (applied / "first.yaml").exists()
 
 
+def subsets(name):
+    return {"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule",
+            "metadata": {"name": name, "namespace": "default"}, "spec": {"host": name}}
+
+
+def kinds(steps):
+    return [[d["kind"] for d in step] for step in steps]
+
+
+def test_what_routes_point_to_arrives_in_a_step_before_the_routes():
+    docs = [route("business", "default"), subsets("business"), route("data-service", "default")]
+    assert kinds(apply.arrival_steps(docs)) == [["DestinationRule"], ["VirtualService", "VirtualService"]]
+
+
+def test_routes_leave_in_a_step_before_what_they_point_to():
+    docs = [subsets("business"), route("business", "default")]
+    assert kinds(apply.departure_steps(docs)) == [["VirtualService"], ["DestinationRule"]]
+
+
+def test_objects_of_one_side_only_go_in_one_step():
+    assert kinds(apply.arrival_steps([route("a", "default"), route("b", "default")])) == [
+        ["VirtualService", "VirtualService"]]
+    assert kinds(apply.departure_steps([subsets("a")])) == [["DestinationRule"]]
+
+
+def test_churn_starts_only_from_the_base_config(tmp_path):
+    applied = tmp_path / "applied"
+    applied.mkdir()
+    (applied / "sample.yaml").write_text(dump_all([route("business", "default")]))
+    with pytest.raises(MeshError, match="churn starts from the base config"):
+        apply.churn({"configDir": str(tmp_path)}, ["sample.yaml"], 1, 5)
+
+
 def test_hold_sets_aside_everything_but_the_mesh_wide_policy(tmp_path):
     base, pending = tmp_path / "base", tmp_path / "pending"
     base.mkdir()

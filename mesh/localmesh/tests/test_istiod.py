@@ -126,3 +126,27 @@ def test_a_config_path_is_found_only_as_a_whole_value(fake):
         "/apis/networking.istio.io/v1/namespaces/default/virtual-service/gateway-service",
         "/apis/networking.istio.io/v1/namespaces/default/virtual-service/gateway-service-ingress"])
     assert list(found.values()) == [[], ["envoy-a"]]
+
+
+DATA_SERVICE = "data-service.default.svc.cluster.local"
+CLUSTERS = """outbound|8080||%s::observability_name::outbound|8080||%s
+outbound|8080||%s::127.0.10.4:8080::cx_active::0
+outbound|8080||%s::127.0.10.5:8080::cx_active::2
+outbound|8080||data-service-canary.default.svc.cluster.local::127.0.10.6:8080::cx_active::0
+""" % (DATA_SERVICE, DATA_SERVICE, DATA_SERVICE, DATA_SERVICE)
+
+
+def test_an_endpoint_is_found_in_its_own_service_s_cluster_only():
+    assert istiod.cluster_has_endpoint(CLUSTERS, DATA_SERVICE, "127.0.10.4") == (True, True)
+    assert istiod.cluster_has_endpoint(CLUSTERS, DATA_SERVICE, "127.0.10.6") == (True, False)
+    assert istiod.cluster_has_endpoint(CLUSTERS, DATA_SERVICE, "127.0.10.40") == (True, False)
+    assert istiod.cluster_has_endpoint(CLUSTERS, "business.default.svc.cluster.local", "127.0.10.4") == (
+        False, False)
+
+
+def test_envoys_with_an_endpoint_are_read_from_their_clusters(fake):
+    fake.answers["/clusters"] = CLUSTERS
+    assert istiod.envoys_with_endpoint(fake.plan, DATA_SERVICE, "127.0.10.5") == (["envoy-a"], ["envoy-a"])
+    assert istiod.envoys_with_endpoint(fake.plan, DATA_SERVICE, "127.0.10.9") == (["envoy-a"], [])
+    del fake.answers["/clusters"]
+    assert istiod.envoys_with_endpoint(fake.plan, DATA_SERVICE, "127.0.10.5") == ([], [])
