@@ -42,6 +42,12 @@ final class DataServiceFailure implements AutoCloseable {
 		return failure;
 	}
 
+	/** Heals both instances, whatever a test left set. */
+	static void clearAll() {
+		new DataServiceFailure(DATA_SERVICE_1).close();
+		new DataServiceFailure(DATA_SERVICE_2).close();
+	}
+
 	@Override
 	public void close() {
 		send(HttpRequest.newBuilder(this.admin).DELETE());

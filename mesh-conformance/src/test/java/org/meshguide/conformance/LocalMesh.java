@@ -77,17 +77,27 @@ final class LocalMesh {
 		mesh("reset");
 	}
 
-	private static void mesh(String... args) {
+	/** Runs scripts/mesh.sh with {@code args}; fails with its output unless it exits 0, else returns the output. */
+	static String mesh(String... args) {
+		Result result = tryMesh(args);
+		if (result.exit() != 0) {
+			throw new AssertionError("scripts/mesh.sh " + String.join(" ", args) + " failed (exit " + result.exit()
+					+ "):\n" + result.output());
+		}
+		return result.output();
+	}
+
+	record Result(int exit, String output) {
+	}
+
+	/** Runs scripts/mesh.sh with {@code args} and returns its exit code and output (stdout and stderr). */
+	static Result tryMesh(String... args) {
 		List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("scripts/mesh.sh").toString()));
 		command.addAll(List.of(args));
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			int exit = process.waitFor();
-			if (exit != 0) {
-				throw new AssertionError("scripts/mesh.sh " + String.join(" ", args) + " failed (exit " + exit + "):\n"
-						+ output);
-			}
+			return new Result(process.waitFor(), output);
 		}
 		catch (IOException ex) {
 			throw new AssertionError("cannot run scripts/mesh.sh", ex);

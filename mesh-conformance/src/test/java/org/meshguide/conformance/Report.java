@@ -12,4 +12,8 @@ final class Report {
 		System.out.println("[conformance] " + String.format(format, args));
 	}
 
+	static void resilience(String format, Object... args) {
+		System.out.println("[resilience] " + String.format(format, args));
+	}
+
 }

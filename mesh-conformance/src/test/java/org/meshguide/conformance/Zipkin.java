@@ -33,6 +33,13 @@ final class Zipkin {
 			.until(() -> fetchList(LocalMesh.ZIPKIN.resolve("/api/v2/trace/" + traceId)), (trace) -> trace.size() >= spans);
 	}
 
+	/** The service names of the spans Zipkin has of a trace so far (none while it has none). */
+	static List<String> serviceNames(String traceId) {
+		return fetchList(LocalMesh.ZIPKIN.resolve("/api/v2/trace/" + traceId)).stream()
+			.map(span -> span.path("localEndpoint").path("serviceName").asString())
+			.toList();
+	}
+
 	/** The traces Envoy tagged with this {@code x-request-id} (its {@code guid:x-request-id} tag). */
 	static List<JsonNode> tracesWithRequestId(String requestId) {
 		return fetchList(LocalMesh.ZIPKIN.resolve("/api/v2/traces?lookback=600000&limit=10&annotationQuery="
