@@ -15,7 +15,8 @@
 #   6. the apps as containers through a Docker API (podman's where there is no Docker): jib:dockerBuild, the
 #      Testcontainers tests, docker compose up with its checks, down (scripts/verify-containers.sh)
 #   7. every istio/ sample and the generated local mesh config through istioctl validate + analyze
-#   8. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), every
+#   8. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), the resilience
+#      and hostile-input suite (faults under load, hostile requests: scripts/resilience.sh, about 7 minutes), every
 #      command the guide shows run against it (scripts/docs-snippets.py run), mesh down
 #   9. the cluster path for real: a single-node Kubernetes built here (scripts/cluster.sh up), Istio and the
 #      apps as the guide installs them (scripts/up-istio.sh --local-cluster), smoke checks, down, nothing left
@@ -72,8 +73,11 @@ conformance() {
   # ports taken (the logs stay in .run/mesh/logs)
   bash scripts/mesh.sh up || { bash scripts/mesh.sh down; return 1; }
   local status=0
-  # -am builds what the suites use (captcha-testkit's ImageUpload); the mesh profile runs only the *IT suites
+  # -am builds what the suites use (captcha-testkit's ImageUpload); the mesh profile runs only the *IT suites,
+  # here the conformance ones (mesh-conformance/pom.xml, mesh.suites)
   mvn -B -ntp -Pmesh -pl mesh-conformance -am verify || status=1
+  # every resilience test leaves the mesh as it found it, so the guide's commands run on a whole mesh after it
+  bash scripts/resilience.sh || status=1
   python3 scripts/docs-snippets.py run || status=1
   bash scripts/mesh.sh down
   return $status
