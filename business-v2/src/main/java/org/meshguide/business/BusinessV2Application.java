@@ -5,6 +5,7 @@ import org.meshguide.common.upstream.UpstreamClient;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.RestClient;
 
@@ -17,8 +18,9 @@ public class BusinessV2Application {
 	}
 
 	@Bean
-	UpstreamClient dataService(BusinessProperties properties, RestClient.Builder builder) {
-		return new UpstreamClient("data-service", properties.data(), builder);
+	UpstreamClient dataService(BusinessProperties properties, RestClient.Builder builder,
+			ClientHttpRequestFactoryBuilder<?> requestFactories) {
+		return new UpstreamClient("data-service", properties.data(), builder, requestFactories);
 	}
 
 }

@@ -5,6 +5,7 @@ import org.meshguide.common.upstream.UpstreamClient;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.RestClient;
 
@@ -17,13 +18,15 @@ public class GatewayApplication {
 	}
 
 	@Bean
-	UpstreamClient business(GatewayProperties properties, RestClient.Builder builder) {
-		return new UpstreamClient("business", properties.business(), builder);
+	UpstreamClient business(GatewayProperties properties, RestClient.Builder builder,
+			ClientHttpRequestFactoryBuilder<?> requestFactories) {
+		return new UpstreamClient("business", properties.business(), builder, requestFactories);
 	}
 
 	@Bean
-	UpstreamClient captcha(GatewayProperties properties, RestClient.Builder builder) {
-		return new UpstreamClient("captcha-service", properties.captcha(), builder);
+	UpstreamClient captcha(GatewayProperties properties, RestClient.Builder builder,
+			ClientHttpRequestFactoryBuilder<?> requestFactories) {
+		return new UpstreamClient("captcha-service", properties.captcha(), builder, requestFactories);
 	}
 
 }

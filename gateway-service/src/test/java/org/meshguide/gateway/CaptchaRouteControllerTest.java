@@ -11,6 +11,7 @@ import org.meshguide.common.upstream.StubUpstream;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
@@ -27,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @WebMvcTest(controllers = CaptchaRouteController.class,
 		properties = { "gateway.captcha.read-timeout=500ms", "gateway.captcha-max-request-size=1KB" })
-@ImportAutoConfiguration({ RestClientAutoConfiguration.class, MeshCommonAutoConfiguration.class })
+// the HTTP client factory builder: UpstreamClient builds the client spring.http.clients.imperative.factory names
+@ImportAutoConfiguration({ ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+		MeshCommonAutoConfiguration.class })
 @EnableConfigurationProperties(GatewayProperties.class)
 class CaptchaRouteControllerTest {
 

@@ -9,6 +9,7 @@ import org.meshguide.common.upstream.StubUpstream;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
@@ -23,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gateway answers when business answers, fails, or takes longer than the gateway waits.
  */
 @WebMvcTest(controllers = GatewayController.class, properties = "gateway.business.read-timeout=500ms")
-@ImportAutoConfiguration({ RestClientAutoConfiguration.class, MeshCommonAutoConfiguration.class })
+// the HTTP client factory builder: UpstreamClient builds the client spring.http.clients.imperative.factory names
+@ImportAutoConfiguration({ ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+		MeshCommonAutoConfiguration.class })
 @EnableConfigurationProperties(GatewayProperties.class)
 class GatewayControllerTest {
 

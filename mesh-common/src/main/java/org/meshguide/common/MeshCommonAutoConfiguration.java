@@ -1,5 +1,8 @@
 package org.meshguide.common;
 
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+
 import io.micrometer.observation.ObservationFilter;
 import io.micrometer.observation.ObservationPredicate;
 import org.meshguide.common.upstream.UnexpectedProblemHandler;
@@ -7,6 +10,9 @@ import org.meshguide.common.upstream.UpstreamProblemHandler;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -47,6 +53,27 @@ public class MeshCommonAutoConfiguration {
 	@Bean
 	ObservationFilter requestIdSpanTag() {
 		return TracingObservations.tagRequestId();
+	}
+
+	/**
+	 * With {@code spring.http.clients.imperative.factory=jdk}: the JDK client ignores {@code -Dhttp.proxyHost}
+	 * unless told to use the default proxy selector, and would offer an h2c upgrade on every plain HTTP call;
+	 * in the local mesh the proxy is the sidecar, like the other clients see it.
+	 */
+	@Bean
+	ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> jdkClientThroughTheJvmProxy() {
+		return (builder) -> builder.withHttpClientCustomizer(
+				(client) -> client.proxy(ProxySelector.getDefault()).version(HttpClient.Version.HTTP_1_1));
+	}
+
+	/**
+	 * With {@code spring.http.clients.imperative.factory=http-components}: HttpClient 5 offers every plain HTTP
+	 * request an upgrade to TLS ({@code Upgrade: TLS/1.2}); between an app and its sidecar that is noise at best.
+	 */
+	@Bean
+	ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder> httpComponentsWithoutTlsUpgrade() {
+		return (builder) -> builder
+			.withDefaultRequestConfigCustomizer((config) -> config.setProtocolUpgradeEnabled(false));
 	}
 
 	@Bean

@@ -4,11 +4,17 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.SimpleClientHttpRequestFactoryBuilder;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
@@ -28,14 +34,32 @@ public final class UpstreamClient {
 	/**
 	 * @param builder the auto-configured builder: it carries the observation customizer, which is what makes
 	 * outgoing calls child spans and writes the B3 and baggage headers
+	 * @param requestFactories the auto-configured factory builder, i.e. the HTTP client named by
+	 * {@code spring.http.clients.imperative.factory}, built here with this upstream's own timeouts
 	 */
-	public UpstreamClient(String name, Upstream upstream, RestClient.Builder builder) {
+	public UpstreamClient(String name, Upstream upstream, RestClient.Builder builder,
+			ClientHttpRequestFactoryBuilder<?> requestFactories) {
 		this.name = name;
 		this.upstream = upstream;
-		ConnectPhaseRequestFactory requestFactory = new ConnectPhaseRequestFactory();
-		requestFactory.setConnectTimeout(upstream.connectTimeout());
-		requestFactory.setReadTimeout(upstream.readTimeout());
+		ClientHttpRequestFactory requestFactory = requestFactory(upstream, requestFactories);
 		this.restClient = builder.clone().baseUrl(upstream.url().toString()).requestFactory(requestFactory).build();
+	}
+
+	/**
+	 * HttpURLConnection (the default, {@code simple}) through {@link ConnectPhaseRequestFactory}, which tells a
+	 * connect timeout from a read timeout; the JDK client and HttpClient 5 throw exception types of their own
+	 * for the two, so they are built as Spring Boot configures them.
+	 */
+	private static ClientHttpRequestFactory requestFactory(Upstream upstream,
+			ClientHttpRequestFactoryBuilder<?> requestFactories) {
+		if (requestFactories instanceof SimpleClientHttpRequestFactoryBuilder) {
+			ConnectPhaseRequestFactory requestFactory = new ConnectPhaseRequestFactory();
+			requestFactory.setConnectTimeout(upstream.connectTimeout());
+			requestFactory.setReadTimeout(upstream.readTimeout());
+			return requestFactory;
+		}
+		return requestFactories
+			.build(HttpClientSettings.defaults().withTimeouts(upstream.connectTimeout(), upstream.readTimeout()));
 	}
 
 	public String name() {
@@ -95,11 +119,13 @@ public final class UpstreamClient {
 		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 		HttpStatus status = HttpStatus.BAD_GATEWAY;
 		String what;
-		if (cause instanceof ConnectPhaseRequestFactory.ConnectTimeoutException) {
+		if (cause instanceof ConnectPhaseRequestFactory.ConnectTimeoutException
+				|| cause instanceof HttpConnectTimeoutException
+				|| cause instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
 			status = HttpStatus.GATEWAY_TIMEOUT;
 			what = "no connection within " + this.upstream.connectTimeout().toMillis() + " ms";
 		}
-		else if (cause instanceof SocketTimeoutException) {
+		else if (cause instanceof SocketTimeoutException || cause instanceof HttpTimeoutException) {
 			status = HttpStatus.GATEWAY_TIMEOUT;
 			what = "no response within " + this.upstream.readTimeout().toMillis() + " ms";
 		}

@@ -15,7 +15,10 @@ import java.util.List;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,23 +79,7 @@ class UpstreamClientTest {
 
 	@Test
 	void silentUpstreamIsGatewayTimeoutAfterTheReadTimeout() throws IOException {
-		ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-		this.resources.add(silent);
-		List<Socket> accepted = new ArrayList<>();
-		Thread acceptor = new Thread(() -> {
-			try {
-				while (true) {
-					accepted.add(silent.accept());
-				}
-			}
-			catch (IOException ex) {
-				accepted.forEach(UpstreamClientTest::closeQuietly);
-			}
-		});
-		acceptor.setDaemon(true);
-		acceptor.start();
-		UpstreamClient client = client(URI.create("http://127.0.0.1:" + silent.getLocalPort()), Duration.ofSeconds(5),
-				Duration.ofMillis(300));
+		UpstreamClient client = client(silentUpstream(), Duration.ofSeconds(5), Duration.ofMillis(300));
 		long start = System.nanoTime();
 		UpstreamException ex = catchThrowableOfType(UpstreamException.class, () -> client.get("/"));
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -114,6 +101,30 @@ class UpstreamClientTest {
 		assertThat(ex.getMessage()).isEqualTo("business unreachable: no connection within 300 ms");
 		assertThat(ex.getCause()).hasCauseExactlyInstanceOf(ConnectPhaseRequestFactory.ConnectTimeoutException.class);
 		assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * The two other clients {@code spring.http.clients.imperative.factory} can name throw exception types of their
+	 * own for the two timeouts; the answers must be the same as with the default client.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "jdk", "http-components" })
+	void theOtherClientsTellAnUnansweredConnectFromASilentUpstream(String factory) throws IOException {
+		ClientHttpRequestFactoryBuilder<?> requestFactories = factory.equals("jdk")
+				? ClientHttpRequestFactoryBuilder.jdk() : ClientHttpRequestFactoryBuilder.httpComponents();
+		InetSocketAddress full = listenerWithAFullAcceptQueue();
+		UpstreamClient connecting = new UpstreamClient("business", new Upstream(
+				URI.create("http://127.0.0.1:" + full.getPort()), Duration.ofMillis(300), Duration.ofSeconds(5)),
+				RestClient.builder(), requestFactories);
+		UpstreamException unconnected = catchThrowableOfType(UpstreamException.class, () -> connecting.get("/"));
+		assertThat(unconnected.status().value()).isEqualTo(504);
+		assertThat(unconnected.getMessage()).isEqualTo("business unreachable: no connection within 300 ms");
+		UpstreamClient reading = new UpstreamClient("business",
+				new Upstream(silentUpstream(), Duration.ofSeconds(5), Duration.ofMillis(300)), RestClient.builder(),
+				requestFactories);
+		UpstreamException unanswered = catchThrowableOfType(UpstreamException.class, () -> reading.get("/"));
+		assertThat(unanswered.status().value()).isEqualTo(504);
+		assertThat(unanswered.getMessage()).isEqualTo("business unreachable: no response within 300 ms");
 	}
 
 	@Test
@@ -166,7 +177,28 @@ class UpstreamClientTest {
 	}
 
 	private UpstreamClient client(URI url, Duration connectTimeout, Duration readTimeout) {
-		return new UpstreamClient("business", new Upstream(url, connectTimeout, readTimeout), RestClient.builder());
+		return new UpstreamClient("business", new Upstream(url, connectTimeout, readTimeout), RestClient.builder(),
+				ClientHttpRequestFactoryBuilder.simple());
+	}
+
+	/** A listener that accepts every connection and never answers. */
+	private URI silentUpstream() throws IOException {
+		ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		this.resources.add(silent);
+		List<Socket> accepted = new ArrayList<>();
+		Thread acceptor = new Thread(() -> {
+			try {
+				while (true) {
+					accepted.add(silent.accept());
+				}
+			}
+			catch (IOException ex) {
+				accepted.forEach(UpstreamClientTest::closeQuietly);
+			}
+		});
+		acceptor.setDaemon(true);
+		acceptor.start();
+		return URI.create("http://127.0.0.1:" + silent.getLocalPort());
 	}
 
 	/**
