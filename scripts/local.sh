@@ -8,9 +8,13 @@
 #
 # Without a mesh nothing chooses between business v1 and v2: the gateway calls the version named by
 # BUSINESS_VERSION (v2 by default, the one that goes on to data-service).
+# The apps start with the JVM options, arguments and class data sharing of the local mesh (the `tuning` block
+# of mesh/topology.yaml, or of MESH_TOPOLOGY), so the two run the same apps the same way.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
+# shellcheck source=scripts/lib/cds.sh
+source "$ROOT/scripts/lib/cds.sh"
 # shellcheck source=tools/versions.env
 source "$ROOT/tools/versions.env"
 
@@ -20,7 +24,7 @@ CONFIG_DIR="$RUN/data-config"
 # The same file the data-service ConfigMap is generated from in k8s/.
 DATA_CONFIG="$ROOT/k8s/base/data-service/config-data.json"
 ZIPKIN_JAR="$ROOT/.tools/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar"
-JAVA_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+TOPOLOGY=${MESH_TOPOLOGY:-$ROOT/mesh/topology.yaml}
 
 # name:module:http-port:extra args
 APPS=(
@@ -59,6 +63,11 @@ up() {
 
   step "Building the apps"
   build_jars data-service captcha-service business-v1 business-v2 gateway-service
+  local JVM_OPTIONS APP_ARGS CLASS_DATA_SHARING
+  eval "$(PYTHONPATH="$ROOT/mesh" python3 -m localmesh tuning --topology "$TOPOLOGY")"
+  if [[ -n $CLASS_DATA_SHARING ]]; then
+    cds_prepare "$LOGS" "${JVM_OPTIONS[@]}" -- data-service captcha-service business-v1 business-v2 gateway-service
+  fi
   step "Zipkin"
   mkdir -p "$ROOT/.run"
   ensure_zipkin
@@ -70,8 +79,10 @@ up() {
 
   step "Starting"
   mkdir -p "$LOGS"
-  start_process "$RUN" zipkin "$LOGS/zipkin.log" java -Xmx256m -jar "$ZIPKIN_JAR" --server.address=127.0.0.1 --server.port=9411 \
-    --zipkin.storage.mem.max-spans=30000 # as in the local mesh: the default 500000 spans do not fit -Xmx256m
+  # the local mesh's Zipkin settings: the default 500000 spans do not fit -Xmx256m, and scripts/bench.sh
+  # compares the CPU Zipkin spends here and there
+  start_process "$RUN" zipkin "$LOGS/zipkin.log" java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -jar "$ZIPKIN_JAR" --server.address=127.0.0.1 --server.port=9411 --zipkin.storage.mem.max-spans=30000
   info "zipkin          http://127.0.0.1:9411"
   for app in "${APPS[@]}"; do
     local name module extra
@@ -79,11 +90,16 @@ up() {
     module=$(app_field "$app" 2)
     port=$(app_field "$app" 3)
     extra=$(app_field "$app" 4-)
+    local jar_args=(-jar "$ROOT/$module/target/$module.jar")
+    if [[ -n $CLASS_DATA_SHARING ]]; then
+      cds_paths "$module"
+      jar_args=(-XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$CDS_JAR")
+    fi
     # shellcheck disable=SC2086 # extra holds several --key=value arguments
     CONFIG_VALUE1=42 CONFIG_VALUE2=foo start_process "$RUN" "$name" "$LOGS/$name.log" \
-      java "${JAVA_OPTS[@]}" -jar "$ROOT/$module/target/$module.jar" \
+      java "${JVM_OPTIONS[@]}" "${jar_args[@]}" \
       --server.address=127.0.0.1 --server.port="$port" --app.instance-name="$name" \
-      --management.tracing.export.zipkin.endpoint=http://127.0.0.1:9411/api/v2/spans $extra
+      --management.tracing.export.zipkin.endpoint=http://127.0.0.1:9411/api/v2/spans "${APP_ARGS[@]}" $extra
     printf '    %-15s http://127.0.0.1:%s\n' "$name" "$port"
   done
 

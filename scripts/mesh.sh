@@ -32,17 +32,20 @@
 #                                     anything else: SIGTERM, 25 s, then SIGKILL
 #   scripts/mesh.sh restart NAME      stop, then start
 #
-# Environment: MESH_TIMEOUT (s, default 240) bounds every wait of `up` and `start`.
+# Environment: MESH_TIMEOUT (s, default 240) bounds every wait of `up` and `start`; MESH_TOPOLOGY (default
+# mesh/topology.yaml) is the topology `up` generates from (scripts/bench.sh passes variants of its `tuning`).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
+# shellcheck source=scripts/lib/cds.sh
+source "$ROOT/scripts/lib/cds.sh"
 # shellcheck source=tools/versions.env
 source "$ROOT/tools/versions.env"
 
 RUN="$ROOT/.run/mesh"
 LOGS="$RUN/logs"
 CFG="$RUN/config"
-TOPOLOGY="$ROOT/mesh/topology.yaml"
+TOPOLOGY=${MESH_TOPOLOGY:-$ROOT/mesh/topology.yaml}
 LOCALMESH=(env PYTHONPATH="$ROOT/mesh" python3 -m localmesh)
 ZIPKIN_JAR="$ROOT/.tools/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar"
 DATA_CONFIG="$ROOT/k8s/base/data-service/config-data.json"
@@ -114,9 +117,15 @@ up() {
   if [[ -z $standins ]]; then
     step "Building the apps (mvn package, only when a jar is missing or stale)"
     build_jars gateway-service business-v1 business-v2 data-service captcha-service
+    # shellcheck disable=SC2034 # APP_ARGS: the generated launch scripts carry them
+    local JVM_OPTIONS APP_ARGS CLASS_DATA_SHARING
+    eval "$("${LOCALMESH[@]}" tuning --topology "$TOPOLOGY")"
+    if [[ -n $CLASS_DATA_SHARING ]]; then
+      cds_prepare "$LOGS" "${JVM_OPTIONS[@]}" -- gateway-service business-v1 business-v2 data-service captcha-service
+    fi
   fi
 
-  step "Generating config from mesh/topology.yaml into $CFG"
+  step "Generating config from ${TOPOLOGY#"$ROOT"/} into $CFG"
   rm -rf "$CFG"
   "${LOCALMESH[@]}" generate --topology "$TOPOLOGY" --root "$ROOT" --run "$RUN" --istio-version "$ISTIO_VERSION" \
     --zipkin-jar "$ZIPKIN_JAR" $standins

@@ -15,10 +15,13 @@
   repair     beside a start of istiod alone: services and workloads handed to it again as soon as it can take
              them, then every service and endpoint checked in its registry (localmesh.restart)
   endpoint   take a workload out of its service (--out) or put it back (--in), waiting for every Envoy
+  tuning     the topology's app settings (JVM options, app arguments, class data sharing) as bash assignments,
+             for scripts/mesh.sh and scripts/local.sh
 """
 import argparse
 import json
 import os
+import shlex
 import sys
 
 from localmesh import apply, endpoint, istiod, restart, stage, topology, xds
@@ -33,6 +36,13 @@ def load_plan(run):
 
 def cmd_generate(args):
     generate(topology.load(args.topology), args.root, args.run, args.istio_version, args.zipkin_jar, args.standins)
+
+
+def cmd_tuning(args):
+    tuning = topology.load(args.topology).tuning
+    print("JVM_OPTIONS=(%s)" % " ".join(shlex.quote(option) for option in tuning.jvm_options))
+    print("APP_ARGS=(%s)" % " ".join(shlex.quote(arg) for arg in tuning.app_args))
+    print("CLASS_DATA_SHARING=%s" % ("1" if tuning.class_data_sharing else ""))
 
 
 def cmd_stage(args):
@@ -117,6 +127,9 @@ def parser():
         command.add_argument("--run", required=True)
         command.add_argument("--timeout", type=int, default=90)
         command.set_defaults(run_command=function)
+    command = commands.add_parser("tuning")
+    command.add_argument("--topology", required=True)
+    command.set_defaults(run_command=cmd_tuning)
     command = commands.add_parser("stage")
     command.add_argument("--run", required=True)
     command.add_argument("--timeout", type=int, default=60)

@@ -1,6 +1,6 @@
-"""istiod's mesh config and the mesh-wide policy: plaintext everywhere (there is no CA), every request traced to
-Zipkin, as k8s/cluster/telemetry-tracing.yaml does in the cluster, and the istio/ files topology.yaml lists under
-meshConfig, which scripts/up-istio.sh applies in the cluster."""
+"""istiod's mesh config and the mesh-wide policy: plaintext everywhere (there is no CA), requests traced to Zipkin
+at the topology's sampling rate (100 % by default, as k8s/cluster/telemetry-tracing.yaml does in the cluster), and
+the istio/ files topology.yaml lists under meshConfig, which scripts/up-istio.sh applies in the cluster."""
 import os
 
 from localmesh.console import MeshError
@@ -16,7 +16,8 @@ def mesh_config(topology):
         "trustDomain": topology.domain,
         "enableAutoMtls": False,
         "enableTracing": True,
-        "accessLogFile": "/dev/stdout",
+        # empty: no access log at all
+        "accessLogFile": "/dev/stdout" if topology.tuning.access_log else "",
         "outboundTrafficPolicy": {"mode": "REGISTRY_ONLY"},
         "defaultConfig": {"discoveryAddress": topology.istiod.grpc, "tracing": {}},
         "defaultProviders": {},
@@ -29,7 +30,8 @@ def mesh_wide_policy(topology, root):
     plaintext = istio_object("PeerAuthentication", "default", ROOT_NAMESPACE, "security.istio.io")
     plaintext["spec"] = {"mtls": {"mode": "DISABLE"}}
     tracing = istio_object("Telemetry", "mesh-default", ROOT_NAMESPACE, "telemetry.istio.io")
-    tracing["spec"] = {"tracing": [{"providers": [{"name": "zipkin"}], "randomSamplingPercentage": 100.0}]}
+    tracing["spec"] = {"tracing": [{"providers": [{"name": "zipkin"}],
+                                    "randomSamplingPercentage": topology.tuning.tracing_sampling_percentage}]}
     policy = [plaintext, tracing]
     for source in topology.mesh_wide_files:
         path = os.path.join(root, source)

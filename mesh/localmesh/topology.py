@@ -82,6 +82,30 @@ class IngressGateway:
 
 
 @dataclass(frozen=True)
+class Tuning:
+    """What the data plane and the apps run with (the topology's `tuning` block; an unset key keeps its default
+    here, the setting the local mesh shipped with)."""
+    envoy_concurrency: int = 1
+    access_log: bool = True
+    tracing_sampling_percentage: float = 100.0
+    jvm_options: tuple = ("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+    app_args: tuple = ()
+    class_data_sharing: bool = False
+
+    def as_json(self):
+        """The block as topology.yaml spells it, every key set."""
+        return {"envoyConcurrency": self.envoy_concurrency, "accessLog": self.access_log,
+                "tracingSamplingPercentage": self.tracing_sampling_percentage,
+                "jvmOptions": list(self.jvm_options), "appArgs": list(self.app_args),
+                "classDataSharing": self.class_data_sharing}
+
+
+TUNING_KEYS = {"envoyConcurrency": "envoy_concurrency", "accessLog": "access_log",
+               "tracingSamplingPercentage": "tracing_sampling_percentage", "jvmOptions": "jvm_options",
+               "appArgs": "app_args", "classDataSharing": "class_data_sharing"}
+
+
+@dataclass(frozen=True)
 class Topology:
     namespace: str
     cluster_id: str
@@ -95,6 +119,7 @@ class Topology:
     ingress: Optional[IngressGateway]
     # istio/ files that are mesh-wide settings in the cluster too: part of the base config, so `reset` keeps them
     mesh_wide_files: tuple = ()
+    tuning: Tuning = Tuning()
 
     def fqdn(self, name, namespace=None):
         return "%s.%s.svc.%s" % (name, namespace or self.namespace, self.domain)
@@ -115,14 +140,40 @@ def load(path):
 def parse(data, source):
     """The topology in `data` (the YAML as loaded), or a MeshError naming what `source` gets wrong."""
     try:
-        topology = _parse(data)
+        topology = _parse(data, source)
     except (KeyError, TypeError, ValueError) as e:
         raise MeshError("%s: missing or malformed %s" % (source, e)) from e
     _check(topology, source)
     return topology
 
 
-def _parse(data):
+def _tuning(block, source):
+    unknown = sorted(set(block) - set(TUNING_KEYS))
+    if unknown:
+        raise MeshError("%s: unknown tuning setting(s) %s; known: %s" % (source, ", ".join(unknown),
+                                                                          ", ".join(TUNING_KEYS)))
+    values = {}
+    for key, value in block.items():
+        field_name = TUNING_KEYS[key]
+        if field_name in ("jvm_options", "app_args"):
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise MeshError("%s: tuning.%s must be a list of strings, not %r" % (source, key, value))
+            value = tuple(value)
+        elif field_name in ("access_log", "class_data_sharing"):
+            if not isinstance(value, bool):
+                raise MeshError("%s: tuning.%s must be true or false, not %r" % (source, key, value))
+        elif field_name == "envoy_concurrency":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise MeshError("%s: tuning.%s must be a whole number >= 1, not %r" % (source, key, value))
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+            raise MeshError("%s: tuning.%s must be a percentage from 0 to 100, not %r" % (source, key, value))
+        else:
+            value = float(value)
+        values[field_name] = value
+    return Tuning(**values)
+
+
+def _parse(data, source):
     istiod, zipkin, ingress = data["istiod"], data["zipkin"], data.get("ingressGateway")
     return Topology(
         namespace=data["namespace"], cluster_id=data["clusterId"], domain=data["domain"],
@@ -141,6 +192,7 @@ def _parse(data):
         ingress=IngressGateway(ingress["address"], int(ingress["servicePort"]), int(ingress["listenPort"]),
                                tuple(ingress.get("gatewayConfig") or ())) if ingress else None,
         mesh_wide_files=tuple(data.get("meshConfig") or ()),
+        tuning=_tuning(data.get("tuning") or {}, source),
     )
 
 

@@ -2,6 +2,7 @@
 change of the generated config in the diff of golden/topology.txt; regenerate it with
 `pytest mesh/localmesh/tests --update-golden`), and the properties the local mesh relies on, asserted on their
 own so that a failure says which one broke."""
+import json
 import os
 import shutil
 import stat
@@ -157,3 +158,30 @@ def test_processes_start_in_dependency_order(tmp_path):
         kinds = [line.split("\t")[1] for line in f]
     assert kinds[:2] == ["zipkin", "istiod"]
     assert kinds[2:] == sorted(kinds[2:], key=["envoy", "app"].index)
+
+
+def test_the_tuning_block_reaches_envoy_istiod_and_the_apps(tmp_path):
+    """scripts/bench.sh measures one setting at a time by generating from a topology with another `tuning`."""
+    data = yaml.safe_load(open(TOPOLOGY))
+    data["tuning"] = {"envoyConcurrency": 2, "accessLog": False, "tracingSamplingPercentage": 1,
+                      "jvmOptions": ["-Xmx128m"], "appArgs": ["--server.tomcat.threads.max=16"],
+                      "classDataSharing": True}
+    variant = tmp_path / "topology.yaml"
+    variant.write_text(yaml.safe_dump(data))
+    run = str(tmp_path / "run")
+    generate(topology_module.load(str(variant)), ROOT, run, ISTIO_VERSION, "zipkin.jar")
+    config = os.path.join(run, "config")
+    with open(os.path.join(config, "launch", "envoy-gateway-service.sh")) as f:
+        assert "--concurrency 2 " in f.read()
+    with open(os.path.join(config, "mesh.yaml")) as f:
+        assert yaml.safe_load(f)["accessLogFile"] == ""
+    telemetry = base_objects(config)["00-mesh-wide.yaml"][1]
+    assert telemetry["spec"]["tracing"][0]["randomSamplingPercentage"] == 1.0
+    with open(os.path.join(config, "launch", "app-gateway-service.sh")) as f:
+        launch = f.read()
+    cds = os.path.join(ROOT, "gateway-service", "target", "cds")
+    assert "exec java -Xmx128m -Dhttp.proxyHost=" in launch
+    assert "-XX:SharedArchiveFile=%s/gateway-service.jsa -jar %s/gateway-service.jar" % (cds, cds) in launch
+    assert " --server.tomcat.threads.max=16" in launch
+    with open(os.path.join(config, "plan.json")) as f:
+        assert json.load(f)["tuning"]["envoyConcurrency"] == 2

@@ -49,3 +49,30 @@ def test_a_missing_field_is_named():
     data = changed(lambda d: d.pop("istiod"))
     with pytest.raises(MeshError, match="topology.yaml: missing or malformed 'istiod'"):
         topology.parse(data, "topology.yaml")
+
+
+def test_an_unset_tuning_key_keeps_the_shipped_setting():
+    """scripts/bench.sh measures each lever against these defaults: what the local mesh shipped with."""
+    loaded = topology.parse(changed(lambda d: d.update(tuning={"accessLog": False})), "topology.yaml")
+    assert loaded.tuning == topology.Tuning(access_log=False)
+    assert loaded.tuning.envoy_concurrency == 1
+    assert loaded.tuning.jvm_options == ("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+
+
+def test_an_unknown_tuning_key_is_refused():
+    """A misspelt lever would otherwise be measured as if it had been set."""
+    data = changed(lambda d: d.update(tuning={"envoyConcurency": 2}))
+    with pytest.raises(MeshError, match="unknown tuning setting.*envoyConcurency"):
+        topology.parse(data, "topology.yaml")
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("envoyConcurrency", 0, "must be a whole number >= 1"),
+    ("accessLog", "no", "must be true or false"),
+    ("tracingSamplingPercentage", 101, "must be a percentage from 0 to 100"),
+    ("jvmOptions", "-Xmx256m", "must be a list of strings"),
+])
+def test_a_malformed_tuning_value_is_refused(key, value, message):
+    data = changed(lambda d: d.update(tuning={key: value}))
+    with pytest.raises(MeshError, match="tuning.%s %s" % (key, message)):
+        topology.parse(data, "topology.yaml")
