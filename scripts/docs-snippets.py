@@ -27,10 +27,20 @@ what that function printed in a real run, stored in docs/snippets/out/.
   run --requires compose
                      the files whose header says "# requires: compose" (a Docker API, the images built;
                      scripts/verify-containers.sh runs them); files without such a line require the local mesh
+
+Numbers of a benchmark run are kept the same way: docs/bench/mesh-cost.json is the stored result of
+scripts/bench.sh, a table in the guide is marked <!-- table: NAME --> and is, up to the next blank line, what
+scripts/bench/report.py renders as NAME from that result; every plot of report.PLOTS in docs/img/ carries
+the SHA-256 of the result it was drawn from.
+
+  tables [--update]  (no mesh needed; part of check) every marked table equals its rendering and every plot
+                     was drawn from the stored result; --update rewrites the tables (scripts/bench.sh
+                     --update-docs does, after storing a new result and its plots)
 """
 import argparse
 import pathlib
 import re
+import struct
 import subprocess
 import sys
 
@@ -46,6 +56,9 @@ FILE_MARKER = re.compile(r"^<!-- file: ([\w./-]+) -->$")
 FUNCTION = re.compile(r"^(snip_\w+|_setup|_cleanup)\(\) \{$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 REQUIRES = re.compile(r"^# requires: (\w+)$", re.M)
+TABLE_MARKER = re.compile(r"^<!-- table: ([\w-]+) -->$")
+sys.path.insert(0, str(ROOT / "scripts" / "bench"))
+import report  # noqa: E402  (scripts/bench/report.py, standard library only)
 
 
 def requires(path):
@@ -146,6 +159,9 @@ def check():
             if function.startswith("snip_") and ("snippet", file, function) not in used:
                 problems.append(f"docs/snippets/{file}: {function} is shown nowhere in the guide")
                 suite.failed(f"docs/snippets/{file}#{function} shown", problems[-1])
+    table_problems, table_passed = tables(update=False, suite=suite)
+    problems += table_problems
+    passed += table_passed
     for problem in problems:
         print(f"FAIL {problem}")
     suite.write()
@@ -219,15 +235,102 @@ def refresh_outputs():
         markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def table_markers(lines):
+    """(name, marker line index, block start, block end) for each table marker: the block runs to a blank line."""
+    found = []
+    for number, line in enumerate(lines):
+        match = TABLE_MARKER.match(line.strip())
+        if not match:
+            continue
+        end = number + 1
+        while end < len(lines) and lines[end].strip():
+            end += 1
+        found.append((match.group(1), number, number + 1, end))
+    return found
+
+
+def png_text(path):
+    """The tEXt chunks of a PNG, keyword -> text."""
+    data = path.read_bytes()
+    out, offset = {}, 8
+    while offset < len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        if kind == b"tEXt":
+            key, _, value = data[offset + 8:offset + 8 + length].partition(b"\0")
+            out[key.decode("latin-1")] = value.decode("latin-1")
+        offset += 12 + length
+    return out
+
+
+def tables(update, suite=None):
+    """Every marked table equals report.py's rendering of the stored result; every plot was drawn from it."""
+    problems, passed = [], 0
+
+    def outcome(case, problem=None):
+        nonlocal passed
+        if problem:
+            problems.append(problem)
+            if suite:
+                suite.failed(case, problem)
+        else:
+            passed += 1
+            if suite:
+                suite.passed(case)
+
+    result = report.load() if report.STORED.exists() else None
+    stored = report.STORED.relative_to(ROOT)
+    for markdown in sorted([ROOT / "README.md", *DOCS.glob("*.md")]):
+        lines = markdown.read_text(encoding="utf-8").splitlines()
+        found = table_markers(lines)
+        for name, number, start, end in reversed(found):
+            where = f"{markdown.relative_to(ROOT)}:{number + 1}"
+            case = f"{where} table {name}"
+            if name not in report.TABLES:
+                outcome(case, f"{where}: no table {name} in scripts/bench/report.py")
+            elif result is None:
+                outcome(case, f"{where}: table {name} but no stored result {stored}")
+            elif update:
+                lines[start:end] = report.render(name, result).split("\n")
+                outcome(case)
+            elif "\n".join(lines[start:end]) != report.render(name, result):
+                outcome(case, f"{where}: table {name} differs from {stored} (refresh: scripts/docs-snippets.py "
+                        "tables --update, or a new run: scripts/bench.sh --update-docs)")
+            else:
+                outcome(case)
+        if update and found:
+            markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if result is not None:
+        digest = report.digest(report.STORED)
+        for name in report.PLOTS:
+            plot = DOCS / "img" / name
+            case = f"docs/img/{name} drawn from {stored}"
+            if not plot.exists():
+                outcome(case, f"docs/img/{name}: missing (scripts/bench.sh --update-docs draws it)")
+            elif png_text(plot).get(report.PLOT_SOURCE_KEY) != digest:
+                outcome(case, f"docs/img/{name}: drawn from another result than {stored} "
+                        "(scripts/bench.sh --update-docs draws both)")
+            else:
+                outcome(case)
+    return problems, passed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check")
+    tables_parser = sub.add_parser("tables")
+    tables_parser.add_argument("--update", action="store_true")
     run_parser = sub.add_parser("run")
     run_parser.add_argument("--update", action="store_true")
     run_parser.add_argument("--requires", default="mesh", metavar="NAME")
     run_parser.add_argument("files", nargs="*")
     args = parser.parse_args()
+    if args.command == "tables":
+        problems, passed = tables(args.update)
+        for problem in problems:
+            print(f"FAIL {problem}")
+        print(f"docs-snippets tables: {passed} passed, {len(problems)} failed")
+        return 1 if problems else 0
     return check() if args.command == "check" else run(args.update, set(args.files), args.requires)
 
 

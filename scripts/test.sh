@@ -17,7 +17,9 @@
 #   7. every istio/ sample and the generated local mesh config through istioctl validate + analyze
 #   8. the local mesh (scripts/mesh.sh up), the conformance suite against it (mesh-conformance/), the resilience
 #      and hostile-input suite (faults under load, hostile requests: scripts/resilience.sh, about 7 minutes), every
-#      command the guide shows run against it (scripts/docs-snippets.py run), mesh down
+#      command the guide shows run against it (scripts/docs-snippets.py run), then the benchmark in its smoke
+#      mode (scripts/bench.sh --smoke --reuse-mesh: that mesh, the mesh with its shipped settings and the apps
+#      without a mesh a few seconds each, tables and plots written, no timing asserted), mesh down
 #   9. the cluster path for real: a single-node Kubernetes built here (scripts/cluster.sh up), Istio and the
 #      apps as the guide installs them (scripts/up-istio.sh --local-cluster), smoke checks, down, nothing left
 #      behind (scripts/verify-cluster.sh)
@@ -79,6 +81,9 @@ conformance() {
   # every resilience test leaves the mesh as it found it, so the guide's commands run on a whole mesh after it
   bash scripts/resilience.sh || status=1
   python3 scripts/docs-snippets.py run || status=1
+  # last: it stops the mesh it measures, then starts and stops a mesh with the shipped settings and
+  # scripts/local.sh
+  bash scripts/bench.sh --smoke --reuse-mesh || status=1
   bash scripts/mesh.sh down
   return $status
 }
