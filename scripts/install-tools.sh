@@ -158,52 +158,33 @@ install_zipkin() {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# fortio: built from its module, like istio from the module's own go.sum (see install_istio).
+# fortio and gotestsum: a main package at the root of its module, built with the module's own go.sum
+# (like istio, see install_istio).
 # ---------------------------------------------------------------------------------------------------
-install_fortio() {
-  local stamp="fortio $FORTIO_VERSION"
-  if stamp_ok fortio "$stamp" "$BIN/fortio"; then
-    log "fortio $FORTIO_VERSION: present"
-    summary_add fortio "$FORTIO_VERSION" cached "$BIN/fortio"
+# install_go_main NAME VERSION MODULE: builds MODULE@VERSION's root package into $BIN/NAME
+install_go_main() {
+  local name=$1 version=$2 module=$3 stamp="$1 $2"
+  if stamp_ok "$name" "$stamp" "$BIN/$name"; then
+    log "$name $version: present"
+    summary_add "$name" "$version" cached "$BIN/$name"
     return
   fi
   need go
   local t=$SECONDS moddir
-  log "fortio $FORTIO_VERSION: fetching module fortio.org/fortio@$FORTIO_VERSION"
-  moddir="$(go_module_dir "fortio.org/fortio@$FORTIO_VERSION")" \
-    || die "could not download fortio.org/fortio@$FORTIO_VERSION"
-  log "fortio $FORTIO_VERSION: building (nice)"
+  log "$name $version: fetching module $module@$version"
+  moddir="$(go_module_dir "$module@$version")" || die "could not download $module@$version"
+  log "$name $version: building (nice)"
   (
     cd "$moddir"
-    CGO_ENABLED=0 GOFLAGS=-mod=readonly nice -n 10 go build -trimpath -ldflags="-s -w" -o "$BIN/fortio" . 2>&1
-  ) >"$LOGS/fortio-build.log" || die "fortio build failed, see $LOGS/fortio-build.log"
-  echo "$stamp" >"$STAMPS/fortio"
-  log "fortio $FORTIO_VERSION: built in $((SECONDS - t)) s"
-  summary_add fortio "$FORTIO_VERSION" built "$BIN/fortio"
+    CGO_ENABLED=0 GOFLAGS=-mod=readonly nice -n 10 go build -trimpath -ldflags="-s -w" -o "$BIN/$name" . 2>&1
+  ) >"$LOGS/$name-build.log" || die "$name build failed, see $LOGS/$name-build.log"
+  echo "$stamp" >"$STAMPS/$name"
+  log "$name $version: built in $((SECONDS - t)) s"
+  summary_add "$name" "$version" built "$BIN/$name"
 }
 
-# gotestsum: built from its module with the module's own go.sum, like fortio.
-install_gotestsum() {
-  local stamp="gotestsum $GOTESTSUM_VERSION"
-  if stamp_ok gotestsum "$stamp" "$BIN/gotestsum"; then
-    log "gotestsum $GOTESTSUM_VERSION: present"
-    summary_add gotestsum "$GOTESTSUM_VERSION" cached "$BIN/gotestsum"
-    return
-  fi
-  need go
-  local t=$SECONDS moddir
-  log "gotestsum $GOTESTSUM_VERSION: fetching module gotest.tools/gotestsum@$GOTESTSUM_VERSION"
-  moddir="$(go_module_dir "gotest.tools/gotestsum@$GOTESTSUM_VERSION")" \
-    || die "could not download gotest.tools/gotestsum@$GOTESTSUM_VERSION"
-  log "gotestsum $GOTESTSUM_VERSION: building (nice)"
-  (
-    cd "$moddir"
-    CGO_ENABLED=0 GOFLAGS=-mod=readonly nice -n 10 go build -trimpath -ldflags="-s -w" -o "$BIN/gotestsum" . 2>&1
-  ) >"$LOGS/gotestsum-build.log" || die "gotestsum build failed, see $LOGS/gotestsum-build.log"
-  echo "$stamp" >"$STAMPS/gotestsum"
-  log "gotestsum $GOTESTSUM_VERSION: built in $((SECONDS - t)) s"
-  summary_add gotestsum "$GOTESTSUM_VERSION" built "$BIN/gotestsum"
-}
+install_fortio() { install_go_main fortio "$FORTIO_VERSION" fortio.org/fortio; }
+install_gotestsum() { install_go_main gotestsum "$GOTESTSUM_VERSION" gotest.tools/gotestsum; }
 
 # ---------------------------------------------------------------------------------------------------
 # plot: matplotlib for scripts/bench.sh, every package pinned in tools/plot-requirements.txt.
