@@ -47,12 +47,12 @@ class CaptchaThroughMeshIT {
 	@Test
 	void anUploadThroughTheIngressIsAnsweredAndTracedToTheRecognition() throws IOException {
 		LocalMesh.use();
-		String traceId = Zipkin.hex(16);
-		String callerSpanId = Zipkin.hex(8);
+		String traceId = TraceChain.hex(16);
+		String callerSpanId = TraceChain.hex(8);
 		HttpRequest.Builder request = ImageUpload.png(Files.readAllBytes(LocalMesh.ROOT.resolve(FIXTURE)))
 			.post(LocalMesh.INGRESS.resolve("/anticaptcha/math"))
 			.timeout(Duration.ofSeconds(30));
-		Zipkin.b3(traceId, callerSpanId).forEach(request::header);
+		TraceChain.b3(traceId, callerSpanId).forEach(request::header);
 		Traffic.Result result = Traffic.send(request.build());
 
 		assertThat(result.status()).as(result.body()).isEqualTo(200);

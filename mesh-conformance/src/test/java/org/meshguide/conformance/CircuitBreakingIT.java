@@ -45,9 +45,9 @@ class CircuitBreakingIT {
 		Map<Integer, Long> failedAt = new TreeMap<>();
 		List<String> mismatches = new ArrayList<>();
 		for (int concurrency = 1; concurrency <= 4; concurrency++) {
-			long before = EnvoyStats.counter(EnvoyStats.INGRESS_ADMIN, CLUSTER, "upstream_rq_pending_overflow");
+			long before = EnvoyStats.counter(LocalMesh.INGRESS_ADMIN, CLUSTER, "upstream_rq_pending_overflow");
 			Map<Integer, Long> codes = fortio(concurrency);
-			long overflow = EnvoyStats.counter(EnvoyStats.INGRESS_ADMIN, CLUSTER, "upstream_rq_pending_overflow")
+			long overflow = EnvoyStats.counter(LocalMesh.INGRESS_ADMIN, CLUSTER, "upstream_rq_pending_overflow")
 					- before;
 			long total = codes.values().stream().mapToLong(Long::longValue).sum();
 			long served = codes.getOrDefault(200, 0L);

@@ -22,6 +22,9 @@ final class LocalMesh {
 	/** The ingress gateway's Envoy, where a client outside the mesh enters (mesh/topology.yaml). */
 	static final URI INGRESS = URI.create(System.getProperty("mesh.ingress.url", "http://127.0.0.1:8000"));
 
+	/** The ingress gateway Envoy's admin endpoint: the client Envoy of the circuit-breaking test. */
+	static final URI INGRESS_ADMIN = URI.create("http://127.0.10.100:15000");
+
 	static final URI ZIPKIN = URI.create(System.getProperty("mesh.zipkin.url", "http://127.0.0.1:9411"));
 
 	static final URI ISTIOD_DEBUG = URI.create(System.getProperty("mesh.istiod.url", "http://127.0.0.1:15080"));

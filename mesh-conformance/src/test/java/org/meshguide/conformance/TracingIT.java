@@ -35,10 +35,10 @@ class TracingIT {
 	@Test
 	void oneRequestIsOneTraceThroughEverySidecarAndApp() {
 		LocalMesh.use("destination-rule-business-subsets.yaml", "virtual-service-business-header-jason-v2.yaml");
-		String traceId = Zipkin.hex(16);
-		String callerSpanId = Zipkin.hex(8);
+		String traceId = TraceChain.hex(16);
+		String callerSpanId = TraceChain.hex(8);
 		String requestId = "conformance-" + UUID.randomUUID();
-		Map<String, String> headers = new HashMap<>(Zipkin.b3(traceId, callerSpanId));
+		Map<String, String> headers = new HashMap<>(TraceChain.b3(traceId, callerSpanId));
 		headers.putAll(Map.of("end-user", "jason", "x-request-id", requestId));
 		Traffic.Result result = Traffic.get(LocalMesh.GATEWAY, headers);
 		assertThat(result.isV2()).as(result.body()).isTrue();

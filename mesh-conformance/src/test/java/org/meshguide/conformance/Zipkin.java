@@ -5,11 +5,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,45 +43,20 @@ final class Zipkin {
 				+ URLEncoder.encode("guid:x-request-id=" + requestId, StandardCharsets.UTF_8)));
 	}
 
-	/**
-	 * Follows the spans from the child of {@code rootParentId} down, as "serviceName KIND" per span; every span
-	 * on the way must have exactly one child, or the trace is not one chain.
-	 */
+	/** The trace as one chain of "serviceName KIND" from the child of {@code rootParentId} down (TraceChain). */
 	static List<String> chain(List<JsonNode> spans, String rootParentId) {
-		List<String> path = new ArrayList<>();
-		String parent = rootParentId;
-		while (true) {
-			String parentId = parent;
-			List<JsonNode> children = spans.stream().filter(s -> parentId.equals(s.path("parentId").asString())).toList();
-			if (children.isEmpty()) {
-				return path;
-			}
-			assertThat(children).as("children of span %s in %s: the trace must be one chain", parentId, describe(spans))
-				.hasSize(1);
-			JsonNode child = children.get(0);
-			path.add(child.path("localEndpoint").path("serviceName").asString() + " " + child.path("kind").asString());
-			parent = child.path("id").asString();
-		}
-	}
-
-	/** B3 headers that make the caller the parent of the trace: trace id, this span id, sampled. */
-	static Map<String, String> b3(String traceId, String spanId) {
-		return Map.of("x-b3-traceid", traceId, "x-b3-spanid", spanId, "x-b3-sampled", "1");
+		return TraceChain.path(spans(spans), rootParentId);
 	}
 
 	static String describe(List<JsonNode> spans) {
-		return spans.stream()
-			.map(s -> s.path("localEndpoint").path("serviceName").asString() + "/" + s.path("kind").asString() + " "
-					+ s.path("parentId").asString() + "->" + s.path("id").asString())
-			.collect(Collectors.joining(", "));
+		return TraceChain.describe(spans(spans));
 	}
 
-	/** A random B3 id of {@code bytes} bytes, never with a leading zero (Zipkin would shorten it). */
-	static String hex(int bytes) {
-		byte[] random = new byte[bytes];
-		ThreadLocalRandom.current().nextBytes(random);
-		random[0] |= 0x10;
-		return HexFormat.of().formatHex(random);
+	private static List<TraceChain.Span> spans(List<JsonNode> spans) {
+		return spans.stream()
+			.map(s -> new TraceChain.Span(s.path("id").asString(), s.path("parentId").asString(),
+					s.path("localEndpoint").path("serviceName").asString(), s.path("kind").asString()))
+			.toList();
 	}
 
 	private static List<JsonNode> fetchList(URI uri) {

@@ -67,12 +67,12 @@ class ZipkinDownIT {
 		long startAt = System.nanoTime();
 		MeshProcesses.start("zipkin");
 		long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startAt);
-		String traceId = Zipkin.hex(16);
+		String traceId = TraceChain.hex(16);
 		long sentAt = System.nanoTime();
 		Traffic.Result traced = Traffic.send(HttpRequest.newBuilder(LocalMesh.INGRESS.resolve("/"))
 			.timeout(Duration.ofSeconds(10))
 			.header("x-b3-traceid", traceId)
-			.header("x-b3-spanid", Zipkin.hex(8))
+			.header("x-b3-spanid", TraceChain.hex(8))
 			.header("x-b3-sampled", "1")
 			.build());
 		boolean arrived = LoadRun.eventually(Duration.ofSeconds(30), () -> {

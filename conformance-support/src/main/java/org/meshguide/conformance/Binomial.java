@@ -5,12 +5,12 @@ package org.meshguide.conformance;
  * with true probability p has standard deviation sqrt(p(1-p)/n); a check at z standard deviations fails a
  * correct mesh with probability about 2(1 - Phi(z)): 3.3 sigma is about 1 in 1000 runs, 3.9 about 1 in 10000.
  */
-final class Binomial {
+public final class Binomial {
 
 	private Binomial() {
 	}
 
-	static double sigma(int n, double p) {
+	public static double sigma(int n, double p) {
 		return Math.sqrt(p * (1 - p) / n);
 	}
 
@@ -18,7 +18,7 @@ final class Binomial {
 	 * Asserts {@code observed} out of {@code n} lies within {@code tolerance} (a share, 0.03 = 3 points) of
 	 * {@code expected}, printing the figures either way.
 	 */
-	static void assertShare(String what, long observed, int n, double expected, double tolerance) {
+	public static void assertShare(String what, long observed, int n, double expected, double tolerance) {
 		double share = (double) observed / n;
 		double z = tolerance / sigma(n, expected);
 		boolean pass = Math.abs(share - expected) <= tolerance;

@@ -3,12 +3,12 @@ package org.meshguide.conformance;
 /**
  * One line per measured figure, on the console of the test run: the guide's tables quote these lines.
  */
-final class Report {
+public final class Report {
 
 	private Report() {
 	}
 
-	static void line(String format, Object... args) {
+	public static void line(String format, Object... args) {
 		System.out.println("[conformance] " + String.format(format, args));
 	}
 

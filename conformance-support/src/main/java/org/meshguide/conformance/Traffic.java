@@ -3,6 +3,7 @@ package org.meshguide.conformance;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Sends many plain HTTP/1.1 requests and keeps what came back, with how long each took.
  */
-final class Traffic {
+public final class Traffic {
 
 	private static final HttpClient CLIENT = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
@@ -28,29 +29,35 @@ final class Traffic {
 	private Traffic() {
 	}
 
-	record Result(int status, String body, Duration took) {
+	public record Result(int status, String body, Duration took, HttpHeaders headers) {
 
-		boolean isV1() {
+		/** The first value of the response header {@code name}, or "" when it is absent. */
+		public String header(String name) {
+			return this.headers.firstValue(name).orElse("");
+		}
+
+		public boolean isV1() {
 			return this.status == 200 && this.body.contains("response from: business V1");
 		}
 
-		boolean isV2() {
+		public boolean isV2() {
 			return this.status == 200 && this.body.contains("response from: business V2");
 		}
 
 	}
 
-	static Result get(URI uri, Map<String, String> headers) {
+	public static Result get(URI uri, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
 		headers.forEach(request::header);
 		return send(request.build());
 	}
 
-	static Result send(HttpRequest request) {
+	public static Result send(HttpRequest request) {
 		long start = System.nanoTime();
 		try {
 			HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-			return new Result(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - start));
+			return new Result(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - start),
+					response.headers());
 		}
 		catch (IOException ex) {
 			throw new AssertionError("request to " + request.uri() + " failed: " + ex, ex);
@@ -62,7 +69,7 @@ final class Traffic {
 	}
 
 	/** Runs {@code task} {@code count} times on {@code threads} threads and returns the results in order. */
-	static <T> List<T> parallel(int count, int threads, java.util.concurrent.Callable<T> task) {
+	public static <T> List<T> parallel(int count, int threads, java.util.concurrent.Callable<T> task) {
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		try {
 			List<Future<T>> futures = new ArrayList<>(count);
@@ -84,7 +91,7 @@ final class Traffic {
 	}
 
 	/** {@code count} requests over {@code concurrency} connections. */
-	static List<Result> send(int count, int concurrency, URI uri, Map<String, String> headers) {
+	public static List<Result> send(int count, int concurrency, URI uri, Map<String, String> headers) {
 		List<Result> results = Collections.synchronizedList(new ArrayList<>(count));
 		AtomicInteger remaining = new AtomicInteger(count);
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
