@@ -44,8 +44,9 @@ import junit  # noqa: E402  (scripts/lib/junit.py)
 
 PENDING_MARKERS = ("规划中", "待补充", "pending", "planned")
 
-# Directories never scanned (VCS data, build output, caches).
-SKIP_DIRS = {".git", "target", "node_modules", ".tools", ".cache", ".idea", ".vscode", "__pycache__"}
+# Directories never scanned (VCS data, build output, caches, run state: a running local cluster keeps FIFOs
+# under .run/cluster/ that block a reader forever).
+SKIP_DIRS = {".git", "target", "node_modules", ".tools", ".run", ".cache", ".idea", ".vscode", "__pycache__"}
 
 # The seed's internal address and password, assembled so that this file does not contain them verbatim.
 FORBIDDEN = {
