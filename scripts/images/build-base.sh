@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Assembles the base image CI builds the app images on, with no registry and no Docker engine:
 # a jlink'd JRE (the modules in scripts/images/jre-modules.txt) on a minimal root filesystem holding only
-# the shared libraries that JRE links against (found with ldd, copied from this host), an /etc/passwd
-# with uid 1000 and a world-writable /tmp. The result is a `docker save`-format tar that Jib reads with
+# the shared libraries that JRE links against (found with ldd, copied from this host), a shell and the usual
+# tools (busybox-static, the pinned Debian package), an /etc/passwd with uid 1000 and a world-writable /tmp. The result is a `docker save`-format tar that Jib reads with
 #   mvn jib:buildTar -Djib.from.image=tar:///abs/path/base.tar
 #
 # The real images (jib:dockerBuild, jib:build) keep eclipse-temurin as their base (root pom.xml); this
@@ -17,6 +17,8 @@ out=${1:?usage: build-base.sh OUT.tar [IMAGE_NAME]}
 name=${2:-mesh-guide/ci-base-jre:latest}
 here=$(cd "$(dirname "$0")" && pwd)
 modules_file="$here/jre-modules.txt"
+# shellcheck source=tools/versions.env
+source "$here/../../tools/versions.env"
 required_major=17
 
 if [[ -z ${JAVA_HOME:-} ]]; then
@@ -77,7 +79,21 @@ mkdir -p "$rootfs/usr/lib64"
 ln -s usr/lib64 "$rootfs/lib64"
 echo "host libraries: $(printf '%s\n' "${!host_libs[@]}" | xargs -n1 basename | sort | paste -sd' ' -)"
 
-# --- 3. the few files a JVM and a non-root user need --------------------------------------------------
+# --- 3. a shell: eclipse-temurin, the users' base, is an Ubuntu image with /bin/sh, cat, ls and env, and the
+# guide runs `kubectl exec deploy/data-service -c data-service -- sh -c '...'`; the CI images must take the
+# same commands. busybox-static is one static binary: its applets as links, as Debian's busybox does.
+(cd "$work" && apt-get download -q "busybox-static=$BUSYBOX_STATIC_DEB_VERSION") >"$work/apt.log" 2>&1 \
+  || { apt-get update -q >>"$work/apt.log" 2>&1 && (cd "$work" && apt-get download -q "busybox-static=$BUSYBOX_STATIC_DEB_VERSION") >>"$work/apt.log" 2>&1; } \
+  || { cat "$work/apt.log" >&2; echo "apt-get download busybox-static=$BUSYBOX_STATIC_DEB_VERSION failed" >&2; exit 1; }
+dpkg-deb --fsys-tarfile "$work"/busybox-static_*.deb | tar -x -C "$work" ./bin/busybox
+install -D -m 0755 "$work/bin/busybox" "$rootfs/usr/bin/busybox"
+for applet in $("$work/bin/busybox" --list); do
+  [[ -e $rootfs/usr/bin/$applet ]] || ln -s busybox "$rootfs/usr/bin/$applet"
+done
+ln -s usr/bin "$rootfs/bin"
+echo "busybox-static $BUSYBOX_STATIC_DEB_VERSION: $("$work/bin/busybox" --list | wc -l) applets in /usr/bin (sh, cat, ls, env, ...)"
+
+# --- 4. the few files a JVM and a non-root user need --------------------------------------------------
 mkdir -p "$rootfs/etc" "$rootfs/tmp"
 chmod 1777 "$rootfs/tmp"
 # uid/gid 1000 as in the root pom.xml's <container><user>; home is /tmp, the one writable place
@@ -86,7 +102,7 @@ printf 'root:x:0:0:root:/root:/sbin/nologin\napp:x:1000:1000:app:/tmp:/sbin/nolo
 printf 'root:x:0:\napp:x:1000:\n' >"$rootfs/etc/group"
 printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
 
-# --- 4. smoke test: the JRE starts inside the root filesystem, alone -----------------------------------
+# --- 5. smoke test: the JRE starts inside the root filesystem, alone -----------------------------------
 # The launcher finds libjli.so through $ORIGIN, which the loader resolves through /proc: a private
 # /proc in new mount and pid namespaces, gone with the command (the folder is removed before packing).
 if ((EUID == 0)) && command -v unshare >/dev/null && command -v chroot >/dev/null; then
@@ -101,7 +117,7 @@ else
   echo "smoke test skipped (needs root, unshare and chroot)"
 fi
 
-# --- 5. a `docker save` tar: one layer, its config, manifest.json --------------------------------------
+# --- 6. a `docker save` tar: one layer, its config, manifest.json --------------------------------------
 reproducible=(--sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu)
 mkdir -p "$work/image"
 (cd "$rootfs" && tar "${reproducible[@]}" -cf "$work/image/layer.tar" -- *)

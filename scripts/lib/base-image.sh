@@ -11,11 +11,12 @@ BASE_JAVA_VERSION=$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$BASE_JAVA_HOME/rel
 BASE_IMAGE_NAME="mesh-guide/ci-base-jre:$BASE_JAVA_VERSION"
 
 # base_image_tar: the cached tar's path (it may not exist yet). The key: the builder, the module list without
-# its comments, the JDK, the C library.
+# its comments, the JDK, the C library, the busybox-static pin.
 base_image_tar() {
   local key
   key=$(cat "$ROOT/scripts/images/build-base.sh" <(grep -v '^#' "$ROOT/scripts/images/jre-modules.txt") \
-    "$BASE_JAVA_HOME/release" <(ldd --version 2>&1 | head -1) | sha256sum | cut -c1-12)
+    "$BASE_JAVA_HOME/release" <(ldd --version 2>&1 | head -1) \
+    <(grep '^BUSYBOX_STATIC_DEB_VERSION=' "$ROOT/tools/versions.env") | sha256sum | cut -c1-12)
   echo "$BASE_IMAGE_CACHE/base-jre-$BASE_JAVA_VERSION-$key.tar"
 }
 
