@@ -364,6 +364,9 @@ import_tars() {
   for tar in "$@"; do
     [[ -s $tar ]] || die "no image tar $tar"
     read -r ref config < <(tar -xOf "$tar" manifest.json | python3 -c 'import json,sys; m=json.load(sys.stdin)[0]; print(m["RepoTags"][0], m["Config"])')
+    # The image's identity is its config's digest: Jib names the config "config.json" in every tar, so a
+    # rebuilt app image under the same tag differs from the imported one only in the config's content.
+    config=$(tar -xOf "$tar" "$config" | sha256sum | cut -d' ' -f1)
     stampfile="$RUN/imported/$(tr '/:' '__' <<<"$ref")"
     if [[ -f $stampfile && $(<"$stampfile") == "$config" ]] && ctr_k8s images ls -q | grep -qx "$(normalize_ref "$ref")"; then
       info "image $ref: present"
