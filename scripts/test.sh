@@ -21,8 +21,8 @@
 #      mode (scripts/bench.sh --smoke --reuse-mesh: that mesh, the mesh with its shipped settings and the apps
 #      without a mesh a few seconds each, tables and plots written, no timing asserted), mesh down
 #   9. the cluster path for real: a single-node Kubernetes built here (scripts/cluster.sh up), Istio and the
-#      apps as the guide installs them (scripts/up-istio.sh --local-cluster), smoke checks, down, nothing left
-#      behind (scripts/verify-cluster.sh)
+#      apps as the guide installs them (scripts/up-istio.sh --local-cluster), smoke checks, the cluster
+#      conformance suite (cluster-conformance/), down, nothing left behind (scripts/verify-cluster.sh)
 # Each stage's log is under .run/test/. Every stage writes JUnit XML (Maven's reports in the modules' target/,
 # everything else in .run/test/junit/); the last line adds up the reports of the run (scripts/lib/test-totals.py).
 set -uo pipefail

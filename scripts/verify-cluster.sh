@@ -8,11 +8,14 @@
 #      component (the same steps kind and minikube users run)
 #   3. smoke checks: every Pod ready (apps 2/2 with their sidecar), the chain through the ingress gateway's
 #      NodePort from the host, a request from the curl Deployment, x-served-by naming the Pod, cluster DNS
-#   4. scripts/cluster.sh down, then nothing of the cluster left: no process, mount, bridge, KUBE-*
+#   4. the cluster conformance suite (cluster-conformance/, mvn -Pcluster verify: *IT by Failsafe), each test
+#      starting from and returning to the state of step 2
+#   5. scripts/cluster.sh down, then nothing of the cluster left: no process, mount, bridge, KUBE-*
 #      chain, cgroup or kubelet socket of its own, the sysctls as before
 #
 #   scripts/verify-cluster.sh        the last line is "N passed, N failed"
-#   CLUSTER_KEEP=1 scripts/verify-cluster.sh   leave the cluster running after the checks (no step 4)
+#   CLUSTER_KEEP=1 scripts/verify-cluster.sh   leave the cluster running after the checks (no step 5)
+#   CLUSTER_IT=ConfigMapIT scripts/verify-cluster.sh   only these conformance tests (Failsafe's -Dit.test)
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib/common.sh"
@@ -156,6 +159,22 @@ if $mesh_up; then
   info "$(free -m | awk '/^Mem:/ {print "host memory used (everything on the machine): " $3 " MiB of " $2}')"
 fi
 
+# --- the conformance suite -------------------------------------------------------------------------------
+t_suite=$SECONDS
+if $mesh_up; then
+  step "Cluster conformance suite: mvn -Pcluster -pl cluster-conformance -am verify (log: ${LOGS#"$ROOT"/}/conformance.log)"
+  suite=(nice -n 10 mvn -B -ntp -Pcluster -pl cluster-conformance -am verify -Dsurefire.failIfNoSpecifiedTests=false)
+  [[ -z ${CLUSTER_IT:-} ]] || suite+=("-Dit.test=$CLUSTER_IT")
+  if "${suite[@]}" >"$LOGS/conformance.log" 2>&1; then
+    pass "cluster conformance suite ($(elapsed "$t_suite")): $(grep -E '^\[INFO\] Tests run: [0-9]+, Failures: 0, Errors: 0, Skipped: 0$' "$LOGS/conformance.log" | tail -1 | sed 's/^\[INFO\] //')"
+  else
+    fail "cluster conformance suite ($(elapsed "$t_suite"), log: ${LOGS#"$ROOT"/}/conformance.log)" \
+      "$(grep -E '^\[ERROR\]|Tests run:.*(Fail|Err)' "$LOGS/conformance.log" | head -25)"
+  fi
+  grep '^\[conformance\]' "$LOGS/conformance.log" | sed 's/^/    /'
+fi
+t_suite=$((SECONDS - t_suite))
+
 # --- down -------------------------------------------------------------------------------------------------
 if [[ ${CLUSTER_KEEP:-0} == 1 ]]; then
   info "CLUSTER_KEEP=1: the cluster keeps running (scripts/cluster.sh down stops it)"
@@ -166,7 +185,7 @@ else
   t_down=$((SECONDS - t_down))
   check "nothing of the cluster left: no process, mount, bridge, KUBE-* chain, cgroup or kubelet socket of its own" "$CLUSTER" leftovers
   check "host sysctls as before up ($(paste -sd' ' <<<"${SYSCTLS[*]}"))" diff "$LOGS/sysctl.before" <(sysctl_values)
-  info "times: cluster up ${t_up}s, Istio + images + apps ${t_mesh}s, down ${t_down}s, stage $(elapsed "$started")"
+  info "times: cluster up ${t_up}s, Istio + images + apps ${t_mesh}s, conformance suite ${t_suite}s, down ${t_down}s, stage $(elapsed "$started")"
 fi
 
 checks_summary
