@@ -9,7 +9,8 @@
 #   3. smoke checks: every Pod ready (apps 2/2 with their sidecar), the chain through the ingress gateway's
 #      NodePort from the host, a request from the curl Deployment, x-served-by naming the Pod, cluster DNS
 #   4. the cluster conformance suite (cluster-conformance/, mvn -Pcluster verify: *IT by Failsafe), each test
-#      starting from and returning to the state of step 2
+#      starting from and returning to the state of step 2; then every kustomization and istio/ sample through
+#      the real API server (scripts/verify-k8s.sh --server: kubectl apply --dry-run=server --validate=strict)
 #   5. scripts/cluster.sh down, then nothing of the cluster left: no process, mount, bridge, KUBE-*
 #      chain, cgroup or kubelet socket of its own, the sysctls as before
 #
@@ -174,6 +175,18 @@ if $mesh_up; then
   grep '^\[conformance\]' "$LOGS/conformance.log" | sed 's/^/    /'
 fi
 t_suite=$((SECONDS - t_suite))
+
+if $mesh_up; then
+  step "Server-side validation: scripts/verify-k8s.sh --server (log: ${LOGS#"$ROOT"/}/server-dry-run.log)"
+  t=$SECONDS
+  bash "$ROOT/scripts/verify-k8s.sh" --server >"$LOGS/server-dry-run.log" 2>&1
+  summary=$(tail -n 1 "$LOGS/server-dry-run.log")
+  if [[ $summary =~ ^([0-9]+)\ passed,\ 0\ failed$ ]]; then
+    pass "every kustomization and istio/ sample accepted by the API server, every seeded mistake rejected: $summary ($(elapsed "$t"))"
+  else
+    fail "server-side validation ($(elapsed "$t"), log: ${LOGS#"$ROOT"/}/server-dry-run.log)" "$(grep -A3 '^FAIL' "$LOGS/server-dry-run.log" | head -25)"
+  fi
+fi
 
 # --- down -------------------------------------------------------------------------------------------------
 if [[ ${CLUSTER_KEEP:-0} == 1 ]]; then

@@ -4,11 +4,10 @@
 #
 #   1. k8scheck (tools/k8scheck, Go, pinned modules): its unit tests first -- each breaks a good
 #      manifest in one way and asserts the check fires -- then the real run: renders every kustomization
-#      under k8s/ and every component combination with the kustomize library kubectl embeds, decodes every
-#      object strictly into the Kubernetes and Istio Go types (a misspelt field fails), checks selectors,
-#      ports, probes, limits, security contexts, subPath, references, RBAC, istio/ hosts and subsets,
-#      the kind and IstioOperator files, docker-compose.yml (compose-go, the library of `docker compose`)
-#      and the version pins.
+#      under k8s/ and every component combination with the kustomize library kubectl embeds, reads every
+#      object into the Kubernetes and Istio Go types, checks selectors, ports, probes, limits, security
+#      contexts, subPath, references, RBAC, istio/ hosts and subsets, the kind and IstioOperator files,
+#      docker-compose.yml (compose-go, the library of `docker compose`) and the version pins.
 #   2. kubectl kustomize gives the same objects (when kubectl is installed).
 #   3. istioctl from scripts/install-tools.sh (when built): the IstioOperator renders, istio/ validates;
 #      `docker compose config` when the compose plugin is installed.
@@ -16,6 +15,10 @@
 #      complete plan, and executes nothing (stub kind/kubectl/docker/... on PATH record any call).
 #
 #   scripts/verify-k8s.sh          run everything; the last line is "N passed, N failed"
+#   scripts/verify-k8s.sh --server only the server side, against the running local cluster (scripts/verify-cluster.sh
+#                                  runs it): every kustomization and istio/ sample through `kubectl apply
+#                                  --dry-run=server --validate=strict` (the API server's decoding, validation and
+#                                  admission, Istio's CRD schemas and webhook), and seeded mistakes each rejected
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib/common.sh"
@@ -33,6 +36,127 @@ trap 'rm -rf "$WORK"' EXIT
 source "$ROOT/scripts/lib/checks.sh"
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
+
+# --- server side: every kustomization and istio/ sample through the real API server -----------------------
+# scripts/verify-k8s.sh --server, run by scripts/verify-cluster.sh while the local cluster runs with Istio:
+# kubectl apply --dry-run=server --validate=strict sends each object through the API server's decoding
+# (unknown and duplicate fields are errors), defaulting, validation and admission, including Istio's CRD
+# schemas and its validating webhook (istiod), and persists nothing. This is the schema check; k8scheck
+# keeps what no API server knows about this project, and duplicate keys in a YAML file (kubectl decodes the
+# YAML itself, so the server never sees the duplicate: k8scheck's strict YAML reader does).
+server_side() {
+  local kubectl="$ROOT/.tools/cluster/bin/kubectl" kubeconfig="$ROOT/.run/cluster/kubeconfig"
+  kc() { "$kubectl" --kubeconfig "$kubeconfig" "$@"; }
+  step "The local cluster's API server (scripts/cluster.sh) with Istio's CRDs and webhook"
+  if ! kc get --raw /readyz >/dev/null 2>&1; then
+    fail "the local cluster answers" "no API server at $kubeconfig: start it with scripts/cluster.sh up and scripts/up-istio.sh --local-cluster"
+    return
+  fi
+  check "Istio's CRDs installed ($(kc get crd -o name 2>/dev/null | grep -c 'istio.io') of them) and its validating webhook" \
+    bash -c "$(printf '%q ' "$kubectl") --kubeconfig $(printf '%q' "$kubeconfig") get crd virtualservices.networking.istio.io >/dev/null && $(printf '%q ' "$kubectl") --kubeconfig $(printf '%q' "$kubeconfig") get validatingwebhookconfiguration istio-validator-istio-system >/dev/null"
+
+  step "kubectl apply --dry-run=server --validate=strict: every kustomization under k8s/, base + every component"
+  local dir dirs=() components=()
+  while IFS= read -r dir; do
+    if grep -q '^kind: Component' "$dir/kustomization.yaml"; then components+=("${dir#"$ROOT"/}"); else dirs+=("${dir#"$ROOT"/}"); fi
+  done < <(find "$ROOT/k8s" -name kustomization.yaml -printf '%h\n' | sort)
+  # base + all components: what no single overlay renders (captcha, reloader, failure-injection together)
+  local all="$LOGS/server-all-components"
+  mkdir -p "$all"
+  {
+    echo "apiVersion: kustomize.config.k8s.io/v1beta1"
+    echo "kind: Kustomization"
+    echo "resources:"
+    echo "- ../../../k8s/base"
+    echo "components:"
+    for dir in "${components[@]}"; do echo "- ../../../$dir"; done
+  } >"$all/kustomization.yaml"
+  dirs+=("${all#"$ROOT"/}")
+  for dir in "${dirs[@]}"; do
+    check "server dry-run $dir ($(kc kustomize "$ROOT/$dir" 2>/dev/null | grep -c '^kind: ') objects)" \
+      kc apply -k "$ROOT/$dir" --dry-run=server --validate=strict
+  done
+
+  step "kubectl apply --dry-run=server --validate=strict: every istio/ sample, k8s/cluster/telemetry-tracing.yaml"
+  local f
+  for f in "$ROOT"/istio/*.yaml "$ROOT/k8s/cluster/telemetry-tracing.yaml"; do
+    check "server dry-run ${f#"$ROOT"/}" kc apply -f "$f" --dry-run=server --validate=strict
+  done
+
+  step "The server-side check fails where it should: each seeded mistake rejected, its good original accepted"
+  local good_deployment good_dr good_vs
+  good_deployment=$(cat <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: verify-k8s-probe}
+spec:
+  selector: {matchLabels: {app: verify-k8s-probe}}
+  template:
+    metadata: {labels: {app: verify-k8s-probe}}
+    spec:
+      containers:
+      - name: app
+        image: mesh-guide/data-service:0.1.0
+        readinessProbe: {httpGet: {path: /actuator/health/readiness, port: 8080}, periodSeconds: 5}
+        resources: {limits: {memory: 512Mi}}
+EOF
+)
+  good_dr=$(cat <<'EOF'
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: verify-k8s-probe}
+spec:
+  host: data-service
+  trafficPolicy:
+    loadBalancer: {simple: ROUND_ROBIN}
+    outlierDetection: {consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 3m}
+EOF
+)
+  good_vs=$(cat <<'EOF'
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: verify-k8s-probe}
+spec:
+  hosts: [data-service]
+  http:
+  - route:
+    - destination: {host: data-service}
+EOF
+)
+  # seeded NAME GOOD OLD NEW WANT: GOOD passes the dry run; with OLD replaced by NEW it fails, saying WANT.
+  seeded() {
+    local name=$1 good=$2 old=$3 new=$4 want=$5 out
+    [[ $good == *"$old"* ]] || { fail "seeded mistake: $name" "the case does not apply: '$old' is not in the manifest"; return; }
+    if ! out=$(kc apply --dry-run=server --validate=strict -f - <<<"$good" 2>&1); then
+      fail "seeded mistake: $name" "the good manifest is rejected: $out"
+      return
+    fi
+    if out=$(kc apply --dry-run=server --validate=strict -f - <<<"${good/"$old"/"$new"}" 2>&1); then
+      fail "seeded mistake: $name" "accepted: $out"
+    elif [[ $out == *"$want"* ]]; then
+      pass "seeded mistake rejected: $name ($(grep -F -m1 -- "$want" <<<"$out" | cut -c1-150))"
+    else
+      fail "seeded mistake: $name" "rejected, but not for '$want': $out"
+    fi
+  }
+  seeded "misspelt Deployment field" "$good_deployment" "readinessProbe:" "readinesProbe:" 'unknown field "spec.template.spec.containers[0].readinesProbe"'
+  seeded "wrong type" "$good_deployment" "periodSeconds: 5" "periodSeconds: five" 'periodSeconds'
+  seeded "bad quantity" "$good_deployment" "memory: 512Mi" "memory: 512MB" 'quantities must match'
+  # shellcheck disable=SC2016 # the backticks are part of the API server's message
+  seeded "template labels outside the selector" "$good_deployment" "metadata: {labels: {app: verify-k8s-probe}}" "metadata: {labels: {app: other}}" '`selector` does not match template `labels`'
+  seeded "misspelt Istio field" "$good_vs" "destination:" "destinaton:" 'unknown field "spec.http[0].route[0].destinaton"'
+  seeded "bad Istio enum" "$good_dr" "simple: ROUND_ROBIN" "simple: ROUND_ROBBIN" 'ROUND_ROBBIN'
+  seeded "bad Istio duration" "$good_dr" "baseEjectionTime: 3m" "baseEjectionTime: three minutes" 'baseEjectionTime'
+  seeded "a route only Istio's webhook refuses (wildcard host on the mesh)" "$good_vs" "hosts: [data-service]" 'hosts: ["*"]' 'admission webhook "validation.istio.io" denied the request'
+  seeded "Istio kind at a version Istio does not serve" "$good_vs" "kind: VirtualService" "kind: EnvoyFilter" 'no matches for kind "EnvoyFilter" in version "networking.istio.io/v1"'
+  seeded "removed Istio API" "$good_vs" "apiVersion: networking.istio.io/v1" "apiVersion: config.istio.io/v1alpha2" 'no matches for kind "VirtualService" in version "config.istio.io/v1alpha2"'
+}
+
+if [[ ${1:-} == --server ]]; then
+  server_side
+  checks_summary
+  exit
+fi
 
 # --- 1. k8scheck -------------------------------------------------------------------------------------
 step "k8scheck: build (cached by source hash) and unit tests"

@@ -671,7 +671,7 @@ func checkIstioAnnotations(objs []*object) []string {
 			case "proxy.istio.io/config":
 				j, err := yaml.YAMLToJSONStrict([]byte(v))
 				if err == nil {
-					err = unmarshalIstio(j, &meshv1alpha1.ProxyConfig{})
+					err = unmarshalIstio(j, &meshv1alpha1.ProxyConfig{}, false)
 				}
 				if err != nil {
 					p = append(p, fmt.Sprintf("%s: annotation %s is not a valid ProxyConfig: %v", t.Owner.ID(), k, err))

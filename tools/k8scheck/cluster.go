@@ -275,7 +275,7 @@ func checkIstioInstall(path string) (problems []string, nodePorts map[int32]bool
 	}
 	var mesh meshv1alpha1.MeshConfig
 	if len(iop.Spec.MeshConfig) > 0 {
-		if err := unmarshalIstio(iop.Spec.MeshConfig, &mesh); err != nil {
+		if err := unmarshalIstio(iop.Spec.MeshConfig, &mesh, false); err != nil {
 			problems = append(problems, fmt.Sprintf("IstioOperator: meshConfig: %v", err))
 		}
 	}

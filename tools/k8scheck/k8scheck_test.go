@@ -1,7 +1,9 @@
 package main
 
 // Each case breaks a known-good set of manifests in one way and asserts that the checker says so:
-// a checker that passes everything would pass the repository too.
+// a checker that passes everything would pass the repository too. Mistakes the API server rejects (misspelt
+// or misplaced fields, kinds and versions Istio does not serve, a selector that misses the template's labels)
+// are seeded against the real API server instead: scripts/verify-k8s.sh --server.
 
 import (
 	"os"
@@ -155,16 +157,11 @@ func TestEachMistakeIsCaught(t *testing.T) {
 	cases := []struct {
 		name, old, new, want string
 	}{
-		{"misspelt Deployment field", "readinessProbe:", "readinesProbe:", `unknown field "spec.template.spec.containers[0].readinesProbe"`},
-		{"field at the wrong level", "      serviceAccountName: business", "      serviceAccount: business\n      serviceAccountname: business", `unknown field "spec.template.spec.serviceAccountname"`},
 		{"wrong type", "periodSeconds: 2", "periodSeconds: two", "periodSeconds"},
 		{"bad quantity", "memory: 512Mi}", "memory: 512MB}", "quantities must match"},
 		{"duplicate key", "  host: business\n  trafficPolicy", "  host: business\n  host: business\n  trafficPolicy", "already set"},
-		{"misspelt Istio field", "destination: {host: business, subset: v1}", "destinaton: {host: business, subset: v1}", "destinaton"},
 		{"bad Istio enum", "outlierDetection:", "loadBalancer: {simple: ROUND_ROBBIN}\n    outlierDetection:", "ROUND_ROBBIN"},
 		{"bad Istio duration", "baseEjectionTime: 3m", "baseEjectionTime: three minutes", "invalid duration"},
-		{"Istio kind at a version Istio does not serve", "apiVersion: networking.istio.io/v1\nkind: VirtualService", "apiVersion: networking.istio.io/v1\nkind: EnvoyFilter", "does not serve kind EnvoyFilter"},
-		{"removed Istio API", "apiVersion: networking.istio.io/v1\nkind: VirtualService", "apiVersion: config.istio.io/v1alpha2\nkind: VirtualService", "no schema"},
 		{"selector matches nothing", "selector: {app: business}", "selector: {app: busines}", "matches no pod template"},
 		{"targetPort not declared", "targetPort: tcp-echo}", "targetPort: tcp-echoo}", "does not declare"},
 		{"port name Istio cannot read", "{name: tcp-echo, port: 9000", "{name: echo, port: 9000", "Istio needs <protocol>"},
@@ -183,7 +180,6 @@ func TestEachMistakeIsCaught(t *testing.T) {
 		{"unknown ServiceAccount", "serviceAccountName: business", "serviceAccountName: buisness", "does not exist"},
 		{"env URL to a Service that does not exist", "http://business:8080", "http://bussiness:8080", "no Service default/bussiness"},
 		{"env URL to a port the Service lacks", "http://business:8080", "http://business:8081", "has no port 8081"},
-		{"template labels outside the selector", "      labels: {app: business, version: v1}\n      annotations", "      labels: {app: business}\n      annotations", "does not match the template labels"},
 		{"no version label", "kind: ConfigMap", "kind: Pod\nmetadata: {name: p, labels: {app: x}}\nspec: {containers: [{name: c, image: 'x/y:1'}]}\n---\napiVersion: v1\nkind: ConfigMap", "need app and version"},
 		{"DestinationRule subset matches no pod", "{name: v1, labels: {version: v1}}", "{name: v1, labels: {version: v3}}", "matches no workload"},
 		{"VirtualService subset without DestinationRule", "subset: v1}\n      weight: 100", "subset: v2}\n      weight: 100", `subset "v2" of business is defined by no DestinationRule`},
