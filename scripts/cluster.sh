@@ -6,10 +6,12 @@
 #                                kube-apiserver, kube-controller-manager, kube-scheduler, containerd, kubelet,
 #                                kube-proxy and CoreDNS; idempotent: what already runs is kept
 #   scripts/cluster.sh down      delete every Pod, stop everything `up` started, remove its mounts, bridges,
-#                                KUBE-* iptables chains and cgroups, restore the sysctls it (or kubelet) changed
+#                                Pod network namespaces, KUBE-* iptables chains and cgroups, restore the
+#                                sysctls it (or kubelet) changed
 #   scripts/cluster.sh status    components, their memory, nodes and Pods
-#   scripts/cluster.sh leftovers what a cluster left on the host (processes, mounts, bridges, KUBE-* iptables
-#                                chains, cgroups, kubelet's socket); exits 1 when there is any
+#   scripts/cluster.sh leftovers what a cluster left on the host (processes, mounts, bridges, Pod network
+#                                namespaces, KUBE-* iptables chains, cgroups, kubelet's socket); exits 1 when
+#                                there is any
 #   scripts/cluster.sh import TAR...   import `docker save` tars (e.g. jib:buildTar output) into the node
 #   scripts/cluster.sh kubectl ARGS... kubectl $KUBERNETES_VERSION against this cluster
 #
@@ -56,7 +58,7 @@ SYSCTLS=(net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.bridge.bridg
 # In the order `up` starts them.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy)
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
 kctl() { "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 ctr_k8s() { "$DEB_BIN/ctr" --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }
@@ -542,11 +544,16 @@ up() {
 # Each step tolerates what is already gone, so `down` also cleans up after a failed or interrupted `up`.
 delete_pods() {
   process_alive "$RUN" kube-apiserver || { info "kube-apiserver is not running: no Pods to delete through it"; return 0; }
+  # A dying or wedged API server: down goes on without it (the Pods' network goes with remove_netns).
+  if ! kctl get --raw /readyz --request-timeout=5s >/dev/null 2>&1; then
+    info "kube-apiserver does not answer: no Pods to delete through it"
+    return 0
+  fi
   # Nothing may recreate what is deleted: the controllers go first.
   stop_component kube-controller-manager
   stop_component kube-scheduler
   local count
-  count=$(kctl get pods -A --no-headers 2>/dev/null | wc -l)
+  count=$(kctl get pods -A --no-headers 2>/dev/null | wc -l) || count=0
   info "deleting $count Pods in every namespace"
   kctl delete pods --all -A --wait=false >/dev/null 2>&1 || true
   if process_alive "$RUN" kubelet; then
@@ -615,6 +622,39 @@ remove_chains() {
   info "removed ${#ours[@]} KUBE-* iptables chains this cluster created"
 }
 
+# in_pod_cidr ADDRESS: whether an IPv4 address lies in POD_CIDR.
+in_pod_cidr() {
+  local a b c d n net bits=${POD_CIDR#*/}
+  IFS=. read -r a b c d <<<"$1"
+  n=$(((a << 24) | (b << 16) | (c << 8) | d))
+  IFS=. read -r a b c d <<<"${POD_CIDR%/*}"
+  net=$(((a << 24) | (b << 16) | (c << 8) | d))
+  (((n ^ net) >> (32 - bits) == 0))
+}
+
+# our_netns: the named network namespaces (/run/netns/cni-*, made by containerd's CRI) with an interface in
+# the Pod CIDR. kubelet deletes each with its Pod; when the API server or kubelet died first, nothing does,
+# and podman's own cni-* namespaces (other addresses) must stay.
+our_netns() {
+  local path name address
+  for path in /run/netns/cni-*; do
+    [[ -e $path ]] || continue
+    name=${path##*/}
+    while read -r address; do
+      if in_pod_cidr "${address%/*}"; then echo "$name"; break; fi
+    done < <(ip -n "$name" -4 -o addr show 2>/dev/null | awk '{print $4}')
+  done
+  return 0
+}
+
+remove_netns() {
+  local name count=0
+  for name in $(our_netns); do
+    ip netns delete "$name" 2>/dev/null && count=$((count + 1))
+  done
+  ((count == 0)) || info "removed $count Pod network namespaces (/run/netns/cni-*) no Pod deletion released"
+}
+
 remove_cgroups() {
   local dir
   while IFS= read -r dir; do
@@ -658,6 +698,7 @@ down() {
   step "Local cluster down"
   if [[ ! -d $RUN/pids && ! -d $HOST_STATE ]]; then
     info "nothing to stop (no cluster state in ${RUN#"$ROOT"/})"
+    remove_netns
     return 0
   fi
   delete_pods
@@ -673,7 +714,7 @@ down() {
   stop_component etcd
   local pid
   for pid in $(our_processes); do
-    info "stopping leftover $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80) (pid $pid)"
+    info "stopping leftover $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-80) (pid $pid)"
     kill "$pid" 2>/dev/null || true
   done
   wait_until "leftover processes to exit" 15 no_processes_of_ours \
@@ -681,6 +722,7 @@ down() {
   local mount
   while IFS= read -r mount; do umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true; done < <(our_mounts)
   remove_chains
+  remove_netns
   local link
   for link in "$POD_BRIDGE" "$NODE_BRIDGE"; do
     if ip link show "$link" >/dev/null 2>&1; then ip link del "$link" && info "removed bridge $link"; fi
@@ -702,12 +744,13 @@ down() {
 leftovers() {
   local found=() pid line cmd table chain
   for pid in $(our_processes); do
-    found+=("process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-100)")
+    found+=("process $pid: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-100 || true)")
   done
   while IFS= read -r line; do found+=("mount $line"); done < <(our_mounts)
   for line in "$POD_BRIDGE" "$NODE_BRIDGE"; do
     if ip link show "$line" >/dev/null 2>&1; then found+=("network device $line"); fi
   done
+  for line in $(our_netns); do found+=("Pod network namespace /run/netns/$line"); done
   local -A before=()
   if [[ -f $HOST_STATE/chains ]]; then
     while read -r cmd table chain; do before["$cmd $table $chain"]=1; done <"$HOST_STATE/chains"
