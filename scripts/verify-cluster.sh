@@ -9,14 +9,18 @@
 #   3. smoke checks: every Pod ready (apps 2/2 with their sidecar), the chain through the ingress gateway's
 #      NodePort from the host, a request from the curl Deployment, x-served-by naming the Pod, cluster DNS
 #   4. the cluster conformance suite (cluster-conformance/, mvn -Pcluster verify: *IT by Failsafe), each test
-#      starting from and returning to the state of step 2; then every kustomization and istio/ sample through
-#      the real API server (scripts/verify-k8s.sh --server: kubectl apply --dry-run=server --validate=strict)
+#      starting from and returning to the state of step 2; then every cluster command the guide shows
+#      (docs/snippets/*-cluster.sh through scripts/docs-snippets.py run --requires cluster, its own JUnit report);
+#      then every kustomization and istio/ sample through the real API server (scripts/verify-k8s.sh --server:
+#      kubectl apply --dry-run=server --validate=strict)
 #   5. scripts/cluster.sh down, then nothing of the cluster left: no process, mount, bridge, KUBE-*
 #      chain, cgroup or kubelet socket of its own, the sysctls as before
 #
 #   scripts/verify-cluster.sh        the last line is "N passed, N failed"
 #   CLUSTER_KEEP=1 scripts/verify-cluster.sh   leave the cluster running after the checks (no step 5)
 #   CLUSTER_IT=ConfigMapIT scripts/verify-cluster.sh   only these conformance tests (Failsafe's -Dit.test)
+#   DOCS_SNIPPETS_UPDATE=1 scripts/verify-cluster.sh   also store the guide commands' outputs and rewrite the
+#                                                      guide's cluster output blocks with them
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib/common.sh"
@@ -175,6 +179,27 @@ if $mesh_up; then
   grep '^\[conformance\]' "$LOGS/conformance.log" | sed 's/^/    /'
 fi
 t_suite=$((SECONDS - t_suite))
+
+# --- the guide's cluster commands -----------------------------------------------------------------------------
+# Every snip_ function of docs/snippets/*-cluster.sh, run in order as a reader would type them: a non-zero exit
+# fails the check; scripts/docs-snippets.py writes each command's result to its own JUnit report. The outputs
+# are stored and the guide's blocks rewritten only with DOCS_SNIPPETS_UPDATE=1; scripts/docs-snippets.py check
+# (docs stage) keeps the guide equal to what is stored.
+guide_commands() {
+  local log=$1 update=() status=0
+  [[ -z ${DOCS_SNIPPETS_UPDATE:-} ]] || update=(--update)
+  timeout 1200 python3 "$ROOT/scripts/docs-snippets.py" run --requires cluster "${update[@]}" >"$log" 2>&1 || status=$?
+  ((status != 124)) || echo "did not finish within 20 min"
+  grep -E '^FAIL' -A5 "$log" | head -n 30
+  grep -E '^docs-snippets:' "$log"
+  return "$status"
+}
+
+if $mesh_up; then
+  step "The guide's cluster commands: scripts/docs-snippets.py run --requires cluster (log: ${LOGS#"$ROOT"/}/guide-commands.log)"
+  check "every cluster command of the guide runs (docs/snippets/*-cluster.sh)" guide_commands "$LOGS/guide-commands.log"
+  grep -E '^docs-snippets:' "$LOGS/guide-commands.log" | sed 's/^/    /'
+fi
 
 if $mesh_up; then
   step "Server-side validation: scripts/verify-k8s.sh --server (log: ${LOGS#"$ROOT"/}/server-dry-run.log)"
