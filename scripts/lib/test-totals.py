@@ -2,7 +2,8 @@
 """Adds up the JUnit XML reports of one scripts/test.sh run: the Surefire and Failsafe reports the Maven builds
 of the run wrote (target/*-reports/TEST-*.xml, modified since the run started) and every report in the run's
 JUnit folder (pytest, gotestsum, the checks of every script, scripts/lib/junit.py). A skipped test is counted
-apart: it is not a pass.
+apart: it is not a pass. Every failed test is named, with the start of its message and its report, so
+that the end of a CI log says what failed.
 
   test-totals.py JUNIT_DIR STARTED_AT_EPOCH
 """
@@ -29,6 +30,19 @@ def count(reports):
     return tests - failed - skipped, failed, skipped
 
 
+def failures(report):
+    """(test, the start of its message on one line) of every failed or erroneous test case in a report."""
+    for case in ET.parse(report).getroot().iter("testcase"):
+        for problem in (case.find("failure"), case.find("error")):
+            if problem is not None:
+                text = (problem.get("message") or problem.text or "").strip()
+                # AssertJ puts the description on the first line and the values on the next ones
+                line = " / ".join(part.strip() for part in text.splitlines()[:5] if part.strip()) or "(no message)"
+                name = ".".join(part for part in (case.get("classname"), case.get("name")) if part)
+                yield name, line[:300]
+                break
+
+
 def kind(report):
     """Which runner wrote a report in the JUnit folder, by the name it was given."""
     for prefix, name in (("pytest-", "pytest"), ("go-", "go test (gotestsum)")):
@@ -48,6 +62,10 @@ def main(junit_dir, started):
         passed, failed, skipped = count(reports)
         totals = [totals[0] + passed, totals[1] + failed, totals[2] + skipped]
         print(f"    {name}: {passed} passed, {failed} failed, {skipped} skipped ({len(reports)} reports)")
+    for report in sorted(report for reports in groups.values() for report in reports):
+        for test, message in failures(report):
+            print(f"    FAILED {test}: {message}")
+            print(f"           report: {report.relative_to(ROOT) if report.is_relative_to(ROOT) else report}")
     print(f"{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped")
 
 
