@@ -350,6 +350,9 @@ process_state() {
   [[ -n $state && $state != Z ]] && echo "$state" || echo gone
 }
 
+# is_stopped NAME: true once every thread of the process has stopped (a group stop of many threads takes a moment)
+is_stopped() { [[ $(process_state "$1") == T ]]; }
+
 # wait_gone NAME PID SECONDS: true once the process has exited (its pid file is removed then)
 wait_gone() {
   local name=$1 pid=$2 deadline=$((SECONDS + $3))
@@ -373,7 +376,7 @@ kill_one() {
       info "$name (pid $pid): SIG$signal, exited after $((SECONDS - t0)) s (log: $log)"
       ;;
     STOP | 19)
-      wait_until "$name to stop" 10 test "$(process_state "$name")" = T || die "$name (pid $pid) did not stop"
+      wait_until "$name to stop" 10 is_stopped "$name" || die "$name (pid $pid) did not stop"
       info "$name (pid $pid): SIGSTOP, stopped (resume it: $0 kill $name CONT)"
       ;;
     *) info "$name (pid $pid): SIG$signal sent" ;;
