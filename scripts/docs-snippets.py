@@ -38,8 +38,10 @@ the SHA-256 of the result it was drawn from.
                      --update-docs does, after storing a new result and its plots)
 """
 import argparse
+import os
 import pathlib
 import re
+import signal
 import struct
 import subprocess
 import sys
@@ -57,6 +59,8 @@ FUNCTION = re.compile(r"^(snip_\w+|_setup|_cleanup)\(\) \{$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 REQUIRES = re.compile(r"^# requires: (\w+)$", re.M)
 TABLE_MARKER = re.compile(r"^<!-- table: ([\w-]+) -->$")
+# a snippet file that waits for something that never comes (a reader's until-loop) fails instead of hanging the run
+FILE_DEADLINE_S = 900
 sys.path.insert(0, str(ROOT / "scripts" / "bench"))
 import report  # noqa: E402  (scripts/bench/report.py, standard library only)
 
@@ -187,9 +191,9 @@ def run(update, only, needs):
         if "_cleanup" in defined:
             driver.append("_cleanup >/dev/null 2>&1")
         print(f"==> {path.relative_to(ROOT)} ({len(funcs)} snippets)", flush=True)
-        result = subprocess.run(["bash", "-c", "\n".join(driver)], cwd=ROOT, capture_output=True, text=True)
+        stdout, timed_out = bash_within_deadline(driver)
         current, captured = None, []
-        for line in ANSI.sub("", result.stdout).splitlines():
+        for line in ANSI.sub("", stdout).splitlines():
             if line.startswith("::begin "):
                 current, captured = line.split()[1], []
             elif line.startswith("::end ") and current:
@@ -212,6 +216,15 @@ def run(update, only, needs):
                 suite.failed(f"{path.name}: _setup", failed[-1])
             elif current:
                 captured.append(line)
+        if timed_out or current:
+            # a snippet that began and never ended: past the deadline, or its shell was killed
+            where = f"{path.name}#{current}" if current else f"{path.name} (setup or cleanup)"
+            why = f"did not finish within {FILE_DEADLINE_S} s" if timed_out else "stopped before its end"
+            failed.append(f"{where} {why}; output so far:\n" + "\n".join(captured[-20:]))
+            suite.failed(where, failed[-1])
+            print(f"    FAIL {current or 'setup/cleanup'} ({why})")
+            if "_cleanup" in defined:
+                bash_within_deadline([f"source {path}", "_cleanup >/dev/null 2>&1"])
     if update:
         refresh_outputs()
     for failure in failed:
@@ -219,6 +232,17 @@ def run(update, only, needs):
     suite.write()
     print(f"docs-snippets: {passed} passed, {len(failed)} failed")
     return 1 if failed else 0
+
+
+def bash_within_deadline(lines):
+    """(stdout, timed out) of a bash script; past the deadline its whole process group is killed."""
+    process = subprocess.Popen(["bash", "-c", "\n".join(lines)], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    try:
+        return process.communicate(timeout=FILE_DEADLINE_S)[0], False
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        return process.communicate()[0], True
 
 
 def refresh_outputs():

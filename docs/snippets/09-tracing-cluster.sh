@@ -7,7 +7,7 @@
 _setup() {
 export KUBECONFIG="$PWD/.run/cluster/kubeconfig" PATH="$PWD/.tools/cluster/bin:$PWD/.tools/bin:$PATH"
 kubectl apply -f istio/destination-rule-business-subsets.yaml -f istio/virtual-service-business-header-jason-v2.yaml
-sleep 3
+until istioctl proxy-config route deploy/gateway-service -o json | grep '"jason"' >/dev/null; do sleep 1; done
 }
 
 snip_trace_in_jaeger() {

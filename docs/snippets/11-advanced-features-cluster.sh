@@ -15,21 +15,22 @@ kubectl wait -n legacy --for=condition=Ready pod/curl --timeout=120s
 
 snip_abort() {
 kubectl apply -f istio/destination-rule-business-subsets.yaml -f istio/virtual-service-business-fault-abort-503.yaml
-sleep 2
+# 故障由调用方的 sidecar 注入：等到 gateway-service 的路由里有了它
+until istioctl proxy-config route deploy/gateway-service -o json | grep '"abort"' >/dev/null; do sleep 1; done
 kubectl exec deploy/curl -- sh -c \
   'for i in $(seq 300); do curl -s -o /dev/null -w "%{http_code}\n" http://gateway-service:8080/; done' | sort | uniq -c
 }
 
 snip_delay() {
 kubectl apply -f istio/virtual-service-business-fault-delay-10s.yaml
-sleep 2
+until istioctl proxy-config route deploy/gateway-service -o json | grep fixedDelay >/dev/null; do sleep 1; done
 kubectl exec deploy/curl -- curl -s -o /dev/null -w '%{http_code} %{time_total}s\n' -H 'end-user: jason' http://gateway-service:8080/
 kubectl exec deploy/curl -- curl -s -o /dev/null -w '%{http_code} %{time_total}s\n' http://gateway-service:8080/
 }
 
 snip_mirror() {
 kubectl apply -f istio/virtual-service-business-mirror-v2.yaml
-sleep 2
+until istioctl proxy-config route deploy/gateway-service -o json | grep requestMirrorPolicies >/dev/null; do sleep 1; done
 kubectl exec deploy/curl -- sh -c 'for i in $(seq 200); do curl -s http://gateway-service:8080/; echo; done' \
   | grep -o 'business V[12]' | sort | uniq -c
 # 调用方 Envoy：发往 v2 子集的请求数（每个端点的计数）随镜像增长
@@ -41,11 +42,11 @@ kubectl logs deploy/business-v2 -c istio-proxy --tail=2
 
 snip_tcp() {
 kubectl apply -f istio/virtual-service-business-tcp-all-v1.yaml
-sleep 2
+until istioctl proxy-config listener deploy/curl --port 9000 -o json | grep 'outbound|9000|v1|business' >/dev/null; do sleep 1; done
 kubectl exec deploy/curl -- sh -c \
   'for i in $(seq 200); do echo hello | nc -w 1 business 9000; done' | sort | uniq -c
 kubectl apply -f istio/virtual-service-business-tcp-80-20.yaml
-sleep 2
+until istioctl proxy-config listener deploy/curl --port 9000 -o json | grep 'outbound|9000|v2|business' >/dev/null; do sleep 1; done
 kubectl exec deploy/curl -- sh -c \
   'for i in $(seq 300); do echo hello | nc -w 1 business 9000; done' | sort | uniq -c
 }
@@ -54,14 +55,15 @@ snip_mtls_strict() {
 kubectl delete -f istio/virtual-service-business-tcp-80-20.yaml -f istio/destination-rule-business-subsets.yaml
 kubectl exec -n legacy curl -- curl -sS -o /dev/null -w '%{http_code}\n' http://business.default:8080/
 kubectl apply -f istio/peer-authentication-default-strict.yaml
-sleep 3
+# business 的 sidecar 开始拒绝明文时才算生效：等到这一刻
+while kubectl exec -n legacy curl -- curl -s -o /dev/null http://business.default:8080/; do sleep 1; done
 kubectl exec -n legacy curl -- curl -sS -o /dev/null -w '%{http_code}\n' http://business.default:8080/
 kubectl exec deploy/curl -- curl -s -o /dev/null -w '%{http_code}\n' http://business:8080/
 }
 
 snip_authz() {
 kubectl apply -f istio/authorization-policy-business-allow-gateway.yaml
-# connections opened before the policy keep the old filter chain until Envoy has drained it (45 s)
+# 策略之前建立的连接沿用旧的过滤器链，直到 Envoy 把它排空（45 秒）：等到 403 出现
 for i in $(seq 60); do
   [ "$(kubectl exec deploy/curl -- curl -s -o /dev/null -w '%{http_code}' http://business:8080/)" = 403 ] && break
   sleep 1
