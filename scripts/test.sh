@@ -95,7 +95,7 @@ step "Summary: $passed stages passed, $failed failed, in $((SECONDS / 60))m$((SE
 for name in "${failures[@]}"; do
   warn "failed: $name (log: $LOGS/$name.log)"
   # the suites' own report lines of what failed, with the measured values (the log may be out of reach)
-  grep -a -E -- '-> FAIL|^not ok|^FAIL ' "$LOGS/$name.log" | head -20 | sed 's/^/      /'
+  grep -a -E -- '-> FAIL|^FAIL ' "$LOGS/$name.log" | head -20 | sed 's/^/      /'
 done
 python3 "$ROOT/scripts/lib/test-totals.py" "$JUNIT_DIR" "$started"
 ((failed == 0))

@@ -14,25 +14,24 @@ import xml.etree.ElementTree as ET
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 
 
-def suites(report):
-    root = ET.parse(report).getroot()
+def suites(root):
     return [root] if root.tag == "testsuite" else root.iter("testsuite")
 
 
-def count(reports):
-    """(passed, failed, skipped) over every test suite in the reports."""
+def count(roots):
+    """(passed, failed, skipped) over every test suite in the parsed reports."""
     tests = failed = skipped = 0
-    for report in reports:
-        for suite in suites(report):
+    for root in roots:
+        for suite in suites(root):
             tests += int(suite.get("tests", 0))
             failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
             skipped += int(suite.get("skipped", 0))
     return tests - failed - skipped, failed, skipped
 
 
-def failures(report):
-    """(test, the start of its message on one line) of every failed or erroneous test case in a report."""
-    for case in ET.parse(report).getroot().iter("testcase"):
+def failures(root):
+    """(test, the start of its message on one line) of every failed or erroneous test case in a parsed report."""
+    for case in root.iter("testcase"):
         for problem in (case.find("failure"), case.find("error")):
             if problem is not None:
                 text = (problem.get("message") or problem.text or "").strip()
@@ -57,13 +56,14 @@ def main(junit_dir, started):
         if ".tools" not in report.parts and report.stat().st_mtime >= started]}
     for report in sorted(junit_dir.glob("*.xml")):
         groups.setdefault(kind(report), []).append(report)
+    roots = {report: ET.parse(report).getroot() for reports in groups.values() for report in reports}
     totals = [0, 0, 0]
     for name, reports in groups.items():
-        passed, failed, skipped = count(reports)
+        passed, failed, skipped = count(roots[report] for report in reports)
         totals = [totals[0] + passed, totals[1] + failed, totals[2] + skipped]
         print(f"    {name}: {passed} passed, {failed} failed, {skipped} skipped ({len(reports)} reports)")
-    for report in sorted(report for reports in groups.values() for report in reports):
-        for test, message in failures(report):
+    for report in sorted(roots):
+        for test, message in failures(roots[report]):
             print(f"    FAILED {test}: {message}")
             print(f"           report: {report.relative_to(ROOT) if report.is_relative_to(ROOT) else report}")
     print(f"{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped")
