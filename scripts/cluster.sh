@@ -182,7 +182,8 @@ network_up() {
     ip link add "$NODE_BRIDGE" type bridge
   fi
   ip link set "$NODE_BRIDGE" up
-  ip addr show dev "$NODE_BRIDGE" | grep -q "inet $NODE_IP/32" || ip addr add "$NODE_IP/32" dev "$NODE_BRIDGE"
+  # grep reads to the end (no -q): an early exit would fail the pipeline on SIGPIPE under pipefail.
+  ip addr show dev "$NODE_BRIDGE" | grep "inet $NODE_IP/32" >/dev/null || ip addr add "$NODE_IP/32" dev "$NODE_BRIDGE"
   # Pods reach Services through kube-proxy's rules on the host: the host routes (forwards) between Pods,
   # and bridged traffic must pass iptables so a reply from a Pod behind a ClusterIP is un-NATed.
   set_sysctl net.ipv4.ip_forward 1
@@ -370,7 +371,7 @@ import_tars() {
     # rebuilt app image under the same tag differs from the imported one only in the config's content.
     config=$(tar -xOf "$tar" "$config" | sha256sum | cut -d' ' -f1)
     stampfile="$RUN/imported/$(tr '/:' '__' <<<"$ref")"
-    if [[ -f $stampfile && $(<"$stampfile") == "$config" ]] && ctr_k8s images ls -q | grep -qx "$(normalize_ref "$ref")"; then
+    if [[ -f $stampfile && $(<"$stampfile") == "$config" ]] && ctr_k8s images ls -q | grep -x "$(normalize_ref "$ref")" >/dev/null; then
       info "image $ref: present"
       continue
     fi

@@ -54,7 +54,7 @@ if ! command -v dot >/dev/null 2>&1; then
   echo "Graphviz 'dot' not found. Install it, e.g.: apt-get install -y graphviz fonts-noto-cjk" >&2
   exit 1
 fi
-if command -v fc-list >/dev/null 2>&1 && ! fc-list :lang=zh family | grep -qi 'noto sans cjk'; then
+if command -v fc-list >/dev/null 2>&1 && ! fc-list :lang=zh family | grep -i 'noto sans cjk' >/dev/null; then
   echo "warning: no 'Noto Sans CJK' font found; Chinese labels may render as boxes (apt-get install -y fonts-noto-cjk)" >&2
 fi
 

@@ -206,7 +206,7 @@ check_prerequisites() {
   fi
 }
 
-kind_cluster_exists() { kind get clusters 2>/dev/null | grep -qx "$CLUSTER_NAME"; }
+kind_cluster_exists() { kind get clusters 2>/dev/null | grep -x "$CLUSTER_NAME" >/dev/null; }
 
 create_cluster() {
   if [[ $TARGET == local-cluster ]]; then
