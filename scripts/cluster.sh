@@ -12,6 +12,8 @@
 #   scripts/cluster.sh leftovers what a cluster left on the host (processes, mounts, bridges, Pod network
 #                                namespaces, KUBE-* iptables chains, cgroups, kubelet's socket); exits 1 when
 #                                there is any
+#   scripts/cluster.sh foreign   what of another clone's live cluster runs on this host; exits 1 when there
+#                                is any (`up` refuses to start next to it, `down` leaves it alone)
 #   scripts/cluster.sh import TAR...   import `docker save` tars (e.g. jib:buildTar output) into the node
 #   scripts/cluster.sh kubectl ARGS... kubectl $KUBERNETES_VERSION against this cluster
 #
@@ -58,7 +60,7 @@ SYSCTLS=(net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.bridge.bridg
 # In the order `up` starts them.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy)
 
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR == 1 {next} /^#/ {sub(/^# ?/, ""); print; next} {exit}' "$0"; }
 
 kctl() { "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 ctr_k8s() { "$DEB_BIN/ctr" --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }
@@ -127,6 +129,19 @@ preflight() {
   local sock_len=${#CONTAINERD_SOCK}
   ((sock_len + 6 < 108)) || die "the clone's path is too long for containerd's socket ($CONTAINERD_SOCK: $sock_len characters, the limit is ~100)"
   info "node $NODE_NAME at $NODE_IP, Pods $POD_CIDR, Services $SERVICE_CIDR, cgroup driver cgroupfs ($(cgroup_version))"
+  local others left
+  if ! others=$(foreign); then
+    die "another local cluster runs on this host (the node address, bridges, KUBE-* chains and cgroups are host-wide,
+so there can be one); stop it with the scripts/cluster.sh down of its clone:
+$others"
+  fi
+  # A cluster killed before its `down` finished (a machine that went away, a CI job over its time) leaves
+  # bridges, chains and cgroups that would break this `up` or be taken for the host's own state.
+  if [[ ! -f $HOST_STATE/recorded ]] && ! left=$(leftovers); then
+    step "Reclaiming what an interrupted local cluster left on this host"
+    printf '%s\n' "$left" | sed 's/^/      /'
+    teardown
+  fi
 }
 
 cgroup_version() { if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then echo v2; else echo v1; fi; }
@@ -695,13 +710,28 @@ restore_host() {
 }
 
 down() {
-  local t=$SECONDS
+  local t=$SECONDS others
   step "Local cluster down"
   if [[ ! -d $RUN/pids && ! -d $HOST_STATE ]]; then
-    info "nothing to stop (no cluster state in ${RUN#"$ROOT"/})"
-    remove_netns
-    return 0
+    if ! others=$(foreign); then
+      info "nothing of this clone's to stop; another local cluster runs on this host and is left alone:"
+      printf '%s\n' "$others" | sed 's/^/      /'
+      return 0
+    fi
+    if leftovers >/dev/null; then
+      info "nothing to stop (no cluster state in ${RUN#"$ROOT"/}, nothing of a cluster on the host)"
+      return 0
+    fi
+    info "no cluster state in ${RUN#"$ROOT"/}: removing what an interrupted cluster left on the host"
   fi
+  teardown
+  info "down in $((SECONDS - t))s; logs kept in ${LOGS#"$ROOT"/}"
+}
+
+# teardown: stops and removes everything of this clone's cluster and whatever an interrupted one left on
+# the host. Each step tolerates what is already gone.
+teardown() {
+  mkdir -p "$LOGS"
   delete_pods
   stop_component kubelet
   stop_component kube-proxy
@@ -738,7 +768,28 @@ down() {
   # The state goes with the cluster (a later `up` starts from an empty etcd with fresh certificates); the
   # logs stay for a look at what happened, until the next `up` overwrites them.
   find "$RUN" -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} +
-  info "down in $((SECONDS - t))s; logs kept in ${LOGS#"$ROOT"/}"
+}
+
+# foreign: prints what of a live local cluster that is not this clone's runs on this host (another clone's,
+# or another run's on a machine this one shares); status 1 when there is any.
+foreign() {
+  local found=() line pid exe p
+  # Servers on the node address: a listener's process may live in another PID namespace (unseen: foreign).
+  while read -r line; do
+    [[ -n $line ]] || continue
+    pid=$(grep -o 'pid=[0-9]*' <<<"$line" | head -n 1 | cut -d= -f2)
+    exe=""
+    [[ -z $pid ]] || exe=$(readlink "/proc/$pid/exe" 2>/dev/null || true)
+    # A process of a cluster's tools is named by the loop below.
+    [[ $exe == */.tools/cluster/* ]] || found+=("server on $(awk '{print $4}' <<<"$line")${exe:+ ($exe)}")
+  done < <(ss -Hltnp "src $NODE_IP" 2>/dev/null)
+  for p in /proc/[0-9]*; do
+    exe=$(readlink "$p/exe" 2>/dev/null) || continue
+    [[ $exe == */.tools/cluster/* && $exe != "$TOOLS"/* ]] && found+=("process ${p#/proc/}: $exe")
+  done
+  ((${#found[@]} == 0)) && return 0
+  printf '%s\n' "${found[@]}"
+  return 1
 }
 
 # leftovers: prints one line per thing of this cluster's still on the host; status 1 when there is any.
@@ -811,6 +862,7 @@ case ${1:-} in
   down) down ;;
   status) status ;;
   leftovers) leftovers ;;
+  foreign) foreign ;;
   import)
     shift
     (($# > 0)) || die "usage: scripts/cluster.sh import TAR..."

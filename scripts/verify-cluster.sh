@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The cluster path, run for real on this machine (scripts/test.sh stage "cluster"):
 #
+#   0. another local cluster on this host is waited for (one per host), an interrupted one's leftovers removed
 #   1. scripts/cluster.sh up: Kubernetes built from source, no Docker (etcd, control plane, containerd,
 #      kubelet, kube-proxy, CoreDNS)
 #   2. scripts/up-istio.sh --local-cluster --with-captcha: istioctl install with the guide's IstioOperator,
@@ -54,6 +55,29 @@ timed() {
 
 # --- before ---------------------------------------------------------------------------------------------
 step "The host before the cluster"
+# One local cluster per host: another one (another clone's, another run's on a machine this one shares) is
+# waited for, and what an interrupted one left is reclaimed before the host's state is recorded.
+OTHER_CLUSTER_WAIT_S=900
+if ! others=$("$CLUSTER" foreign); then
+  info "another local cluster runs on this host; waiting up to ${OTHER_CLUSTER_WAIT_S}s for it to stop:"
+  printf '%s\n' "$others" | sed 's/^/      /'
+  waited=$SECONDS
+  next_note=$((SECONDS + 60))
+  until "$CLUSTER" foreign >/dev/null || ((SECONDS - waited >= OTHER_CLUSTER_WAIT_S)); do
+    if ((SECONDS >= next_note)); then
+      info "... still running after $(elapsed "$waited")"
+      next_note=$((SECONDS + 60))
+    fi
+    sleep 1
+  done
+  info "waited $(elapsed "$waited")"
+fi
+check "no other local cluster running on this host" "$CLUSTER" foreign
+if ! left=$("$CLUSTER" leftovers); then
+  info "what an interrupted cluster left on the host, removed with scripts/cluster.sh down (log: ${LOGS#"$ROOT"/}/reclaim.log):"
+  printf '%s\n' "$left" | sed 's/^/      /'
+  "$CLUSTER" down >"$LOGS/reclaim.log" 2>&1 || true
+fi
 sysctl_values >"$LOGS/sysctl.before"
 check "nothing of a local cluster on the host before up" "$CLUSTER" leftovers
 
