@@ -238,6 +238,14 @@ if $mesh_up; then
 fi
 
 # --- down -------------------------------------------------------------------------------------------------
+# After a failure, every container's log (down deletes the Pods and their logs with them).
+if ((failed > 0)) && $cluster_up; then
+  mkdir -p "$LOGS/pods"
+  for ns in default istio-system kube-system; do
+    kc -n "$ns" logs --all-containers --prefix --timestamps --tail=-1 -l 'app' >"$LOGS/pods/$ns.log" 2>&1 || true
+  done
+  info "every container's log, for the failures above: ${LOGS#"$ROOT"/}/pods/<namespace>.log"
+fi
 if [[ ${CLUSTER_KEEP:-0} == 1 ]]; then
   info "CLUSTER_KEEP=1: the cluster keeps running (scripts/cluster.sh down stops it)"
 else

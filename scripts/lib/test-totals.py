@@ -38,7 +38,7 @@ def failures(root):
                 # AssertJ puts the description on the first line and the values on the next ones
                 line = " / ".join(part.strip() for part in text.splitlines()[:5] if part.strip()) or "(no message)"
                 name = ".".join(part for part in (case.get("classname"), case.get("name")) if part)
-                yield name, line[:300]
+                yield name, line[:600]
                 break
 
 

@@ -1,6 +1,8 @@
 package org.meshguide.conformance.cluster;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,8 @@ class CircuitBreakingIT {
 
 	private static final Pattern CODE = Pattern.compile("^Code\\s+(-?\\d+)\\s*:\\s*(\\d+)", Pattern.MULTILINE);
 
+	private static final Pattern ACCESS_LOG = Pattern.compile("\"[A-Z]+ \\S+ HTTP/[0-9.]+\" (\\d{3}) (\\S+) ");
+
 	private static final String CLUSTER = "|gateway-service.default.svc.cluster.local";
 
 	private static final String OVERFLOW = "upstream_rq_pending_overflow";
@@ -49,6 +53,7 @@ class CircuitBreakingIT {
 		List<String> mismatches = new ArrayList<>();
 		for (int concurrency = 1; concurrency <= 4; concurrency++) {
 			long before = overflow();
+			Instant levelStart = Instant.now();
 			Map<Integer, Long> codes = fortio(concurrency);
 			long overflow = overflow() - before;
 			long total = codes.values().stream().mapToLong(Long::longValue).sum();
@@ -59,7 +64,9 @@ class CircuitBreakingIT {
 					+ "%s +%d (required: 503 count == overflow increase, exactly) -> %s", concurrency, total, served,
 					tripped, OVERFLOW, overflow, pass ? "PASS" : "FAIL");
 			if (!pass) {
-				mismatches.add("c=" + concurrency + ": " + codes + " vs overflow +" + overflow);
+				mismatches.add("c=" + concurrency + ": " + codes + " vs overflow +" + overflow + "; access logs (code flags):"
+						+ " fortio's " + accessLog("fortio-deploy", levelStart) + ", gateway-service's "
+						+ accessLog("gateway-service", levelStart));
 			}
 			failedAt.put(concurrency, tripped);
 		}
@@ -74,6 +81,21 @@ class CircuitBreakingIT {
 				"pilot-agent", "request", "GET", EnvoyStats.query(OVERFLOW));
 		assertThat(stats.ok()).as("%s", stats).isTrue();
 		return EnvoyStats.sum(stats.stdout(), CLUSTER, OVERFLOW);
+	}
+
+	/**
+	 * What a mismatch needs to be understood: each Envoy access log line's response code and flags (UO the
+	 * breaker's overflow, UH no healthy host after an outlier ejection, anything else what ejected it).
+	 */
+	private static Map<String, Long> accessLog(String deployment, Instant since) {
+		Kubectl.Result logs = Kubectl.run("logs", "deploy/" + deployment, "-c", "istio-proxy",
+				"--since-time=" + since.truncatedTo(ChronoUnit.SECONDS));
+		Map<String, Long> counts = new TreeMap<>();
+		Matcher matcher = ACCESS_LOG.matcher(logs.stdout());
+		while (matcher.find()) {
+			counts.merge(matcher.group(1) + " " + matcher.group(2), 1L, Long::sum);
+		}
+		return counts;
 	}
 
 	private static Map<Integer, Long> fortio(int concurrency) {
