@@ -12,8 +12,9 @@
 #   scripts/cluster.sh leftovers what a cluster left on the host (processes, mounts, bridges, Pod network
 #                                namespaces, KUBE-* iptables chains, cgroups, kubelet's socket); exits 1 when
 #                                there is any
-#   scripts/cluster.sh foreign   what of another clone's live cluster runs on this host; exits 1 when there
-#                                is any (`up` refuses to start next to it, `down` leaves it alone)
+#   scripts/cluster.sh foreign   what of another clone's live cluster (or another Kubernetes node) runs on this
+#                                host; exits 1 when there is any (`up` refuses to start next to it, `down`
+#                                leaves it alone)
 #   scripts/cluster.sh import TAR...   import `docker save` tars (e.g. jib:buildTar output) into the node
 #   scripts/cluster.sh kubectl ARGS... kubectl $KUBERNETES_VERSION against this cluster
 #
@@ -783,9 +784,14 @@ foreign() {
     # A process of a cluster's tools is named by the loop below.
     [[ $exe == */.tools/cluster/* ]] || found+=("server on $(awk '{print $4}' <<<"$line")${exe:+ ($exe)}")
   done < <(ss -Hltnp "src $NODE_IP" 2>/dev/null)
+  # Another clone's components, and any other Kubernetes node on the host (k3s, kubeadm...): its KUBE-*
+  # chains must never be taken for an interrupted cluster's and reclaimed.
   for p in /proc/[0-9]*; do
     exe=$(readlink "$p/exe" 2>/dev/null) || continue
-    [[ $exe == */.tools/cluster/* && $exe != "$TOOLS"/* ]] && found+=("process ${p#/proc/}: $exe")
+    [[ $exe == "$TOOLS"/* ]] && continue
+    if [[ $exe == */.tools/cluster/* || ${exe##*/} =~ ^(kubelet|kube-proxy|k3s|k3s-server|k3s-agent)$ ]]; then
+      found+=("process ${p#/proc/}: $exe")
+    fi
   done
   ((${#found[@]} == 0)) && return 0
   printf '%s\n' "${found[@]}"
